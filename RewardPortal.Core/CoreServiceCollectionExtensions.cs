@@ -1,0 +1,77 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using RewardPortal.Core.Configuration;
+using RewardPortal.Core.Data;
+using RewardPortal.Core.Email;
+using RewardPortal.Core.Seeding;
+
+namespace RewardPortal.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    public const string ConnectionStringName = "RewardPortal";
+    public const string DefaultSqliteConnectionString = "Data Source=App_Data/rewardportal.db";
+
+    /// <summary>Domain services, the database and mail. <paramref name="contentRoot"/> anchors relative file paths.</summary>
+    public static IServiceCollection AddRewardPortalCore(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section);
+        services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddDatabase(configuration, contentRoot);
+        services.AddMail(contentRoot);
+        services.AddScoped<DatabaseInitializer>();
+        services.AddScoped<DemoSeeder>();
+        return services;
+    }
+
+    private static void AddDatabase(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        var provider = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>()?.Provider ?? DatabaseProvider.Sqlite;
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        if (provider == DatabaseProvider.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+                throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:RewardPortal is empty.");
+            services.AddDbContextFactory<PostgresRewardPortalDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddSingleton<IDbContextFactory<RewardPortalDbContext>, ProviderDbContextFactory<PostgresRewardPortalDbContext>>();
+            services.AddScoped<RewardPortalDbContext>(sp => sp.GetRequiredService<PostgresRewardPortalDbContext>());
+        }
+        else
+        {
+            var sqlite = SqliteConnectionString(connectionString ?? DefaultSqliteConnectionString, contentRoot);
+            services.AddDbContextFactory<SqliteRewardPortalDbContext>(o => o.UseSqlite(sqlite));
+            services.AddSingleton<IDbContextFactory<RewardPortalDbContext>, ProviderDbContextFactory<SqliteRewardPortalDbContext>>();
+            services.AddScoped<RewardPortalDbContext>(sp => sp.GetRequiredService<SqliteRewardPortalDbContext>());
+        }
+    }
+
+    /// <summary>Anchors a relative database file to the content root, creates its folder, and waits for locks instead of failing.</summary>
+    internal static string SqliteConnectionString(string connectionString, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
+        {
+            builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
+            Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+        }
+        if (builder.DefaultTimeout == 30)
+            builder.DefaultTimeout = 60;
+        return builder.ToString();
+    }
+
+    private static void AddMail(this IServiceCollection services, string contentRoot) =>
+        services.AddSingleton<IMailTransport>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<EmailOptions>>();
+            return string.IsNullOrWhiteSpace(options.Value.Smtp.Host)
+                ? new PickupDirectoryMailTransport(Path.GetFullPath(options.Value.PickupDirectory, contentRoot))
+                : new SmtpMailTransport(options);
+        });
+}

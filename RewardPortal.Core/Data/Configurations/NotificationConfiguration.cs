@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using RewardPortal.Core.Notifications;
+
+namespace RewardPortal.Core.Data.Configurations;
+
+internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notification>
+{
+    public void Configure(EntityTypeBuilder<Notification> builder)
+    {
+        builder.Property(n => n.WebhookUrl).HasMaxLength(2000);
+        builder.Property(n => n.Description).HasMaxLength(500);
+        builder.Property(n => n.DisabledReason).HasMaxLength(500);
+        builder.Property(n => n.Secret).HasMaxLength(200);
+        builder.Property(n => n.PreviousSecret).HasMaxLength(200);
+        builder.HasMany(n => n.Recipients).WithMany().UsingEntity("NotificationRecipients");
+    }
+}

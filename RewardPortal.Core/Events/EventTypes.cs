@@ -1,0 +1,30 @@
+namespace RewardPortal.Core.Events;
+
+/// <summary>The event types of the outside contract, with the names the screens use.</summary>
+public static class EventTypes
+{
+    public const string RedemptionRequested = "redemption.requested";
+    public const string RedemptionFulfilled = "redemption.fulfilled";
+    public const string RedemptionRefused = "redemption.refused";
+    public const string ParticipantCreated = "participant.created";
+    public const string PointsAwarded = "points.awarded";
+    /// <summary>Sent only by "Send test"; never stored as an event.</summary>
+    public const string Test = "webhook.test";
+
+    public static readonly IReadOnlyList<string> All =
+        [RedemptionRequested, RedemptionFulfilled, RedemptionRefused, ParticipantCreated, PointsAwarded];
+
+    public static bool IsKnown(string type) => All.Contains(type);
+
+    public static bool IsRedemptionEvent(string type) => type.StartsWith("redemption.", StringComparison.Ordinal);
+
+    public static string DisplayName(string type, bool forWebhook) => type switch
+    {
+        RedemptionRequested => forWebhook ? "Advocacy Redemption" : "Reward Redemption",
+        RedemptionFulfilled => "Redemption Fulfilled",
+        RedemptionRefused => "Redemption Refused",
+        ParticipantCreated => "Participant Created",
+        PointsAwarded => "Points Awarded",
+        _ => type,
+    };
+}

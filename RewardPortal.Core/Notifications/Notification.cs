@@ -1,0 +1,31 @@
+using RewardPortal.Core.Identity;
+using RewardPortal.Core.Rewards;
+
+namespace RewardPortal.Core.Notifications;
+
+/// <summary>A rule of Settings > Notifications: send an email or a webhook when an event happens.</summary>
+public class Notification
+{
+    public long Id { get; set; }
+    public NotificationChannel Channel { get; set; }
+    public NotificationFrequency Frequency { get; set; }
+    /// <summary>Event types this notification fires for ("When this happens").</summary>
+    public List<string> EventTypes { get; set; } = [];
+    /// <summary>Redemption type filter; empty means every type.</summary>
+    public List<RewardType> RedemptionTypes { get; set; } = [];
+    public string? Description { get; set; }
+    public List<AppUser> Recipients { get; set; } = [];
+    public string? WebhookUrl { get; set; }
+    public bool IsEnabled { get; set; } = true;
+    /// <summary>Why the engine turned it off by itself (for example a 410 Gone), shown beside Enabled.</summary>
+    public string? DisabledReason { get; set; }
+    public bool IsDeleted { get; set; }
+    /// <summary>The current signing secret, whsec_...</summary>
+    public string? Secret { get; set; }
+    /// <summary>The secret before the last rotation; it keeps signing beside the new one until it expires.</summary>
+    public string? PreviousSecret { get; set; }
+    public DateTime? PreviousSecretExpiresAt { get; set; }
+    public List<Reward> Rewards { get; set; } = [];
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}

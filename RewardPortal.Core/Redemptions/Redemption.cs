@@ -1,0 +1,29 @@
+using RewardPortal.Core.Participants;
+using RewardPortal.Core.Rewards;
+
+namespace RewardPortal.Core.Redemptions;
+
+public class Redemption
+{
+    public long Id { get; set; }
+    public long ParticipantId { get; set; }
+    public Participant? Participant { get; set; }
+    public long RewardId { get; set; }
+    public required RewardSnapshot Reward { get; set; }
+    /// <summary>Copied from the snapshot so queues can filter on it in the database.</summary>
+    public RewardType RewardType { get; set; }
+    public Currency CostCurrency { get; set; }
+    public long Cost { get; set; }
+    public RedemptionStatus Status { get; set; }
+    /// <summary>What the fulfilment team tells the participant.</summary>
+    public string? Message { get; set; }
+    public string? VoucherCode { get; set; }
+    /// <summary>Unique per participant: a repeated request with the same key returns this redemption.</summary>
+    public string? IdempotencyKey { get; set; }
+    /// <summary>Hash of the request that carried <see cref="IdempotencyKey"/>, to tell a retry from a different request.</summary>
+    public string? RequestHash { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? DecidedAt { get; set; }
+    public string? DecidedBy { get; set; }
+    public List<RedemptionStatusChange> History { get; set; } = [];
+}

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using RewardPortal.Core.Identity;
+using RewardPortal.Core.Participants;
+
+namespace RewardPortal.Tests.Infrastructure;
+
+public static class TestUsers
+{
+    public const string Password = "Test-Passw0rd!";
+
+    /// <summary>Creates a user in a role (a participant also gets its Participant row) and returns the user's id.</summary>
+    public static async Task<string> CreateUserAsync(this PortalFactory factory, string email, string role, long points = 0)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email.Split('@')[0], CreatedAt = DateTime.UtcNow };
+        Check(await users.CreateAsync(user, Password));
+        Check(await users.AddToRoleAsync(user, role));
+        if (role == Roles.Participant)
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            db.Participants.Add(new Participant { Name = user.DisplayName, Email = email, UserId = user.Id, PointsBalance = points, CreatedAt = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        }
+        return user.Id;
+    }
+
+    private static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded)
+            throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
+    }
+}

@@ -1,0 +1,85 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using MudBlazor.Services;
+using RewardPortal.Core;
+using RewardPortal.Core.Configuration;
+using RewardPortal.Core.Data;
+using RewardPortal.Core.Identity;
+using RewardPortal.Web.Auth;
+
+namespace RewardPortal.Web.Extensions;
+
+internal static class WebApplicationBuilderExtensions
+{
+    public static void AddRewardPortal(this WebApplicationBuilder builder)
+    {
+        builder.AddRootAppSettings();
+        // MudBlazor's static files come from static web assets, which only Development maps by itself.
+        builder.WebHost.UseStaticWebAssets();
+
+        var services = builder.Services;
+        services.AddRewardPortalCore(builder.Configuration, builder.Environment.ContentRootPath);
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddDataProtection().SetApplicationName("RewardPortal").PersistKeysToDbContext<RewardPortalDbContext>();
+        services.AddRewardPortalIdentity();
+        services.AddRewardPortalHangfire(builder.Configuration);
+    }
+
+    private static void AddRewardPortalIdentity(this IServiceCollection services)
+    {
+        services.AddIdentity<AppUser, IdentityRole>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Lockout.MaxFailedAccessAttempts = 10;
+            })
+            .AddEntityFrameworkStores<RewardPortalDbContext>()
+            .AddDefaultTokenProviders();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.LogoutPath = "/account/logout";
+            o.AccessDeniedPath = "/account/access-denied";
+            o.Cookie.Name = "RewardPortal.Auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+        });
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddCascadingAuthenticationState();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Owner, p => p.RequireRole(Roles.Owner))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Owner, Roles.Admin))
+            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Owner, Roles.Admin, Roles.TeamMember))
+            .AddPolicy(Policies.Participant, p => p.RequireRole(Roles.Participant));
+    }
+
+    private static void AddRewardPortalHangfire(this IServiceCollection services, IConfiguration configuration)
+    {
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
+        services.AddHangfire(config =>
+        {
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            if (database.Provider == DatabaseProvider.Postgres)
+                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(configuration.GetConnectionString(CoreServiceCollectionExtensions.ConnectionStringName)));
+            else
+                config.UseInMemoryStorage();
+        });
+
+        var node = configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new();
+        if (node.Role != NodeRole.Web)
+            services.AddHangfireServer(o =>
+            {
+                o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+                o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            });
+    }
+}

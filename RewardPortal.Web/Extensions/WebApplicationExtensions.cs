@@ -1,0 +1,49 @@
+using Hangfire;
+using RewardPortal.Core.Email;
+using RewardPortal.Core.Identity;
+using RewardPortal.Core.Seeding;
+using RewardPortal.Web.Auth;
+using RewardPortal.Web.Components;
+
+namespace RewardPortal.Web.Extensions;
+
+internal static class WebApplicationExtensions
+{
+    public static async Task InitializeDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
+    }
+
+    public static void UseRewardPortal(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+        // Browsers get the not-found page; API clients get problem details.
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAccountEndpoints();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false })
+            .RequireAuthorization(Policies.Admin);
+        app.LogStartupBanner();
+    }
+
+    private static void LogStartupBanner(this WebApplication app) =>
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Urls.Count > 0 ? string.Join(", ", app.Urls) : "(see the hosting log above)";
+            app.Logger.LogInformation("RewardPortal is serving at {Addresses}. Sign in at /account/login.", addresses);
+            if (app.Services.GetRequiredService<IMailTransport>() is PickupDirectoryMailTransport pickup)
+                app.Logger.LogWarning("No SMTP host is set (Email:Smtp:Host): emails are written as .eml files to {Directory}.", pickup.Directory);
+        });
+}
