@@ -5,7 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RewardPortal.Core.Configuration;
 using RewardPortal.Core.Data;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Email;
+using RewardPortal.Core.Events;
+using RewardPortal.Core.Participants;
 using RewardPortal.Core.Seeding;
 
 namespace RewardPortal.Core;
@@ -28,6 +32,9 @@ public static class CoreServiceCollectionExtensions
         services.AddMail(contentRoot);
         services.AddScoped<DatabaseInitializer>();
         services.AddScoped<DemoSeeder>();
+        services.AddSingleton<EventRecorder>();
+        services.TryAddSingleton<IDeliverySignal, NoDeliverySignal>();
+        services.AddSingleton<ParticipantService>();
         return services;
     }
 

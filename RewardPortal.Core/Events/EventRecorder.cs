@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using RewardPortal.Core.Data;
+using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Rewards;
+
+namespace RewardPortal.Core.Events;
+
+/// <summary>What an event is about, for matching it to notifications.</summary>
+public record EventSubject(long? RedemptionId = null, long? ParticipantId = null, long? RewardId = null, RewardType? RewardType = null);
+
+/// <summary>
+/// The outbox: adds an event and one pending delivery per matching notification to the caller's context, so that they
+/// commit (or roll back) with the change they describe. After the commit, call <see cref="IDeliverySignal.DeliveriesWritten"/>.
+/// </summary>
+public sealed class EventRecorder(TimeProvider clock)
+{
+    public async Task<OutboxEvent> RecordAsync<TData>(RewardPortalDbContext db, string type, TData data, EventSubject subject, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var outboxEvent = new OutboxEvent
+        {
+            Type = type,
+            OccurredAt = now,
+            DataJson = JsonSerializer.Serialize(data, PortalJson.Options),
+            RedemptionId = subject.RedemptionId,
+            ParticipantId = subject.ParticipantId,
+            RewardId = subject.RewardId,
+            RewardType = subject.RewardType,
+        };
+        db.Events.Add(outboxEvent);
+
+        foreach (var notification in await MatchingNotificationsAsync(db, type, subject, cancellationToken))
+        {
+            db.Deliveries.Add(new Delivery
+            {
+                Event = outboxEvent,
+                NotificationId = notification.Id,
+                MessageId = NewMessageId(),
+                Status = DeliveryStatus.Pending,
+                NextAttemptAt = now,
+                CreatedAt = now,
+            });
+        }
+        return outboxEvent;
+    }
+
+    public static string NewMessageId() => "msg_" + Guid.CreateVersion7().ToString("N");
+
+    /// <summary>
+    /// The rules of the products this replaces: a notification must be enabled and listen to the event; for redemption
+    /// events its redemption-type filter applies, and a webhook fires only for rewards that have it assigned.
+    /// Emails need no assignment.
+    /// </summary>
+    internal static async Task<List<Notification>> MatchingNotificationsAsync(RewardPortalDbContext db, string type, EventSubject subject, CancellationToken cancellationToken)
+    {
+        var candidates = await db.Notifications.AsNoTracking()
+            .Where(n => n.IsEnabled && !n.IsDeleted)
+            .Select(n => new { Notification = n, Assigned = subject.RewardId != null && n.Rewards.Any(r => r.Id == subject.RewardId) })
+            .ToListAsync(cancellationToken);
+
+        var redemptionEvent = EventTypes.IsRedemptionEvent(type);
+        return candidates
+            .Where(c => c.Notification.EventTypes.Contains(type))
+            .Where(c => !redemptionEvent || c.Notification.RedemptionTypes.Count == 0
+                || (subject.RewardType is { } rewardType && c.Notification.RedemptionTypes.Contains(rewardType)))
+            .Where(c => !redemptionEvent || c.Notification.Channel != NotificationChannel.Webhook || c.Assigned)
+            .Select(c => c.Notification)
+            .ToList();
+    }
+}
