@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using RewardPortal.Core.ApiKeys;
 using RewardPortal.Core.Configuration;
 using RewardPortal.Core.Data;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -35,6 +36,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<EventRecorder>();
         services.TryAddSingleton<IDeliverySignal, NoDeliverySignal>();
         services.AddSingleton<ParticipantService>();
+        services.AddSingleton<ApiKeyService>();
         return services;
     }
 

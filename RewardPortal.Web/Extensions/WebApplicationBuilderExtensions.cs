@@ -8,6 +8,7 @@ using RewardPortal.Core;
 using RewardPortal.Core.Configuration;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Identity;
+using RewardPortal.Web.Api;
 using RewardPortal.Web.Auth;
 
 namespace RewardPortal.Web.Extensions;
@@ -29,6 +30,7 @@ internal static class WebApplicationBuilderExtensions
         services.AddDataProtection().SetApplicationName("RewardPortal").PersistKeysToDbContext<RewardPortalDbContext>();
         services.AddRewardPortalIdentity();
         services.AddRewardPortalHangfire(builder.Configuration);
+        services.AddRewardPortalApi(builder.Configuration);
     }
 
     private static void AddRewardPortalIdentity(this IServiceCollection services)

@@ -2,6 +2,7 @@ using Hangfire;
 using RewardPortal.Core.Email;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Seeding;
+using RewardPortal.Web.Api;
 using RewardPortal.Web.Auth;
 using RewardPortal.Web.Components;
 
@@ -17,21 +18,24 @@ internal static class WebApplicationExtensions
 
     public static void UseRewardPortal(this WebApplication app)
     {
+        // API errors become problem details (ApiExceptionHandler); anything else shows the error page.
+        app.UseExceptionHandler("/error", createScopeForErrors: true);
         if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
             app.UseHsts();
-        }
         // Browsers get the not-found page; API clients get problem details.
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseApiKeyAuthentication();
+        app.UseApiBodyLimits();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
+        app.MapRewardPortalApi();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false })
             .RequireAuthorization(Policies.Admin);
