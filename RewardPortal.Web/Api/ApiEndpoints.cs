@@ -17,6 +17,10 @@ internal static class ApiEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapParticipantsApi();
+        api.MapRedemptionsApi();
+        api.MapRewardsApi();
+        api.MapWebhooksApi();
+        api.MapDeliveriesApi();
 
         app.MapScalarApiReference("/api/reference", o => o.WithTitle("RewardPortal API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         return app;

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using RewardPortal.Core.Data;
+using RewardPortal.Core.Deliveries;
+
+namespace RewardPortal.Web.Api;
+
+public record DeliveryResponse(
+    long Id, string MessageId, long NotificationId, long EventId, string EventType, DeliveryStatus Status, int AttemptCount,
+    DateTime NextAttemptAt, DateTime? LastAttemptAt, int? LastStatusCode, string? LastError, DateTime CreatedAt, DateTime? CompletedAt);
+
+internal static partial class DeliveriesApi
+{
+    public static void MapDeliveriesApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/deliveries").WithTags("Deliveries").RequireAuthorization(ApiPolicies.Admin);
+        group.MapGet("/", ListAsync).WithName("ListDeliveries");
+        MapCommands(group);
+    }
+
+    static partial void MapCommands(RouteGroupBuilder group);
+
+    public static async Task<Ok<Page<DeliveryResponse>>> ListAsync(
+        IDbContextFactory<RewardPortalDbContext> dbFactory, string? status, long? notificationId, string? after, int? limit, CancellationToken cancellationToken)
+    {
+        var afterId = Cursor.Decode(after);
+        var take = Cursor.Limit(limit);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Deliveries.AsNoTracking().Where(d => d.Id > afterId);
+        if (status is not null)
+        {
+            var wanted = RedemptionsApi.ParseEnum<DeliveryStatus>(status, "status");
+            query = query.Where(d => d.Status == wanted);
+        }
+        if (notificationId is not null)
+            query = query.Where(d => d.NotificationId == notificationId);
+        var rows = await query.OrderBy(d => d.Id).Take(take + 1)
+            .Select(d => new DeliveryResponse(d.Id, d.MessageId, d.NotificationId, d.EventId, d.Event!.Type, d.Status, d.AttemptCount,
+                d.NextAttemptAt, d.LastAttemptAt, d.LastStatusCode, d.LastError, d.CreatedAt, d.CompletedAt))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(Cursor.ToPage(rows, take, d => d.Id, d => d));
+    }
+}
