@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RewardPortal.Core.ApiKeys;
 using RewardPortal.Core.Configuration;
+using RewardPortal.Core.Dashboard;
 using RewardPortal.Core.Data;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RewardPortal.Core.Deliveries;
@@ -37,6 +38,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IDeliverySignal, NoDeliverySignal>();
         services.AddSingleton<ParticipantService>();
         services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<DashboardQueries>();
         return services;
     }
 

@@ -16,6 +16,7 @@ internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
         builder.HasIndex(d => new { d.Status, d.NextAttemptAt });
         builder.HasIndex(d => new { d.NotificationId, d.Id });
         builder.HasIndex(d => d.CreatedAt);
+        builder.HasIndex(d => d.CompletedAt);
         builder.HasOne(d => d.Event).WithMany().HasForeignKey(d => d.EventId);
         builder.HasOne(d => d.Notification).WithMany().HasForeignKey(d => d.NotificationId);
         builder.HasMany(d => d.Attempts).WithOne().HasForeignKey(a => a.DeliveryId);

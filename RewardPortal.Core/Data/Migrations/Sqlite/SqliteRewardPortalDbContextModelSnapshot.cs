@@ -352,6 +352,8 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CompletedAt");
+
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("EventId");
