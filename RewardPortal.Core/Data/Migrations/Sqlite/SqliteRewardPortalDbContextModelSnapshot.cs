@@ -690,7 +690,7 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
 
                     b.ToTable("Participants", t =>
                         {
-                            t.HasCheckConstraint("CK_Participants_Balances", "PointsBalance >= 0 AND CashBalanceMinor >= 0");
+                            t.HasCheckConstraint("CK_Participants_Balances", "\"PointsBalance\" >= 0 AND \"CashBalanceMinor\" >= 0");
                         });
                 });
 
@@ -853,7 +853,7 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
 
                     b.ToTable("Rewards", t =>
                         {
-                            t.HasCheckConstraint("CK_Rewards_Stock", "Stock IS NULL OR Stock >= 0");
+                            t.HasCheckConstraint("CK_Rewards_Stock", "\"Stock\" IS NULL OR \"Stock\" >= 0");
                         });
                 });
 

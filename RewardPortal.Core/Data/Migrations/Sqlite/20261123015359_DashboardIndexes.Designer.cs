@@ -12,7 +12,7 @@ using RewardPortal.Core.Data;
 namespace RewardPortal.Core.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRewardPortalDbContext))]
-    [Migration("20261123015149_DashboardIndexes")]
+    [Migration("20261123015359_DashboardIndexes")]
     partial class DashboardIndexes
     {
         /// <inheritdoc />
@@ -693,7 +693,7 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
 
                     b.ToTable("Participants", t =>
                         {
-                            t.HasCheckConstraint("CK_Participants_Balances", "PointsBalance >= 0 AND CashBalanceMinor >= 0");
+                            t.HasCheckConstraint("CK_Participants_Balances", "\"PointsBalance\" >= 0 AND \"CashBalanceMinor\" >= 0");
                         });
                 });
 
@@ -856,7 +856,7 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
 
                     b.ToTable("Rewards", t =>
                         {
-                            t.HasCheckConstraint("CK_Rewards_Stock", "Stock IS NULL OR Stock >= 0");
+                            t.HasCheckConstraint("CK_Rewards_Stock", "\"Stock\" IS NULL OR \"Stock\" >= 0");
                         });
                 });
 
