@@ -18,6 +18,15 @@ internal static class WebApplicationExtensions
 
     public static void UseRewardPortal(this WebApplication app)
     {
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        var node = app.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new();
+        if (node.Role == NodeRole.Worker)
+        {
+            // A worker runs background jobs only: no pages, no API, nothing a load balancer should send people to.
+            app.Logger.LogInformation("Node:Role is Worker: running background jobs only.");
+            return;
+        }
+
         // API errors become problem details (ApiExceptionHandler); anything else shows the error page.
         app.UseExceptionHandler("/error", createScopeForErrors: true);
         if (!app.Environment.IsDevelopment())
