@@ -42,4 +42,20 @@ public sealed class ShellTests
         }
         await BrowserSession.ScreenshotAsync(page, "participant-denied");
     }
+
+    [BrowserFact]
+    public async Task OnAPhoneTheMenuFoldsAwayAndTheDashboardStacks()
+    {
+        using var factory = new PortalFactory(new() { ["Seed:Demo"] = "true" });
+        var address = factory.StartOnRealPort();
+        await using var browser = await BrowserSession.StartAsync(address);
+        var page = await browser.NewPageAsync(phone: true);
+
+        await BrowserSession.SignInAsync(page, "admin@example.com", DemoSeeder.DemoPassword);
+
+        await Assertions.Expect(page.GetByTestId("waiting-card").First).ToBeVisibleAsync();
+        var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(width <= 390, $"The page scrolls sideways on a phone: {width}px wide.");
+        await BrowserSession.ScreenshotAsync(page, "phone-dashboard");
+    }
 }
