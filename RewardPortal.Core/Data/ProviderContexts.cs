@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using RewardPortal.Core.Participants;
 
 namespace RewardPortal.Core.Data;
 
@@ -8,7 +9,17 @@ namespace RewardPortal.Core.Data;
 /// <remarks>
 /// <c>dotnet ef migrations add NAME --project RewardPortal.Core --startup-project RewardPortal.Web --context SqliteRewardPortalDbContext --output-dir Data/Migrations/Sqlite</c>
 /// </remarks>
-public sealed class SqliteRewardPortalDbContext(DbContextOptions<SqliteRewardPortalDbContext> options) : RewardPortalDbContext(options);
+public sealed class SqliteRewardPortalDbContext(DbContextOptions<SqliteRewardPortalDbContext> options) : RewardPortalDbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        // Participants are found by a prefix of their name or email, ignoring case. With NOCASE columns SQLite answers
+        // LIKE 'ada%' from the indexes, and the unique email index also refuses Ada@x beside ada@x.
+        builder.Entity<Participant>().Property(p => p.Name).UseCollation("NOCASE");
+        builder.Entity<Participant>().Property(p => p.Email).UseCollation("NOCASE");
+    }
+}
 
 /// <remarks>
 /// <c>Database__Provider=Postgres dotnet ef migrations add NAME --project RewardPortal.Core --startup-project RewardPortal.Web --context PostgresRewardPortalDbContext --output-dir Data/Migrations/Postgres</c>

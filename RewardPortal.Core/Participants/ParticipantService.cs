@@ -91,6 +91,80 @@ public sealed class ParticipantService(
         return entry;
     }
 
+    /// <summary>
+    /// Changes name, email, address and custom fields (the same fields as <see cref="CreateAsync"/>). A participant who signs
+    /// in keeps signing in with the new email: the linked user changes in the same transaction.
+    /// </summary>
+    public async Task<Participant> UpdateAsync(long id, NewParticipant input, string actor, CancellationToken cancellationToken = default)
+    {
+        Validate(input);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var participant = await db.Participants.FirstOrDefaultAsync(p => p.Id == id, cancellationToken)
+            ?? throw PortalException.NotFound("The participant");
+        var email = input.Email.Trim();
+        var changes = new List<string>();
+        if (participant.Email != email)
+        {
+            if (await db.Participants.AnyAsync(p => p.Id != id && p.Email == email, cancellationToken))
+                throw PortalException.Invalid($"Another participant has the email {email}.", "email");
+            await ChangeSignInEmailAsync(db, participant.UserId, email, cancellationToken);
+            changes.Add($"email: {participant.Email} -> {email}");
+            participant.Email = email;
+        }
+        var name = input.Name.Trim();
+        if (participant.Name != name)
+            changes.Add($"name: {participant.Name} -> {name}");
+        if (participant.Address.ToString() != input.Address.ToString())
+            changes.Add("address");
+        if (!participant.CustomFields.OrderBy(f => f.Key).SequenceEqual(input.CustomFields.OrderBy(f => f.Key)))
+            changes.Add("custom fields");
+        participant.Name = name;
+        participant.Address = Copy(input.Address);
+        participant.CustomFields = new Dictionary<string, string>(input.CustomFields);
+        db.Audit(actor, "participant.updated", nameof(Participant), id, changes.Count == 0 ? "no changes" : string.Join("; ", changes));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return participant;
+    }
+
+    /// <summary>Suspends or reinstates a participant (a suspended participant cannot redeem).</summary>
+    public async Task SetSuspendedAsync(long id, bool suspended, string actor, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var participant = await db.Participants.FirstOrDefaultAsync(p => p.Id == id, cancellationToken)
+            ?? throw PortalException.NotFound("The participant");
+        if (participant.IsSuspended == suspended)
+            return;
+        participant.IsSuspended = suspended;
+        db.Audit(actor, suspended ? "participant.suspended" : "participant.unsuspended", nameof(Participant), id, participant.Email);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static async Task ChangeSignInEmailAsync(RewardPortalDbContext db, string? userId, string email, CancellationToken cancellationToken)
+    {
+        if (userId is null)
+            return;
+        // Identity's default lookup normalizer, so that sign-in by the new email finds the user.
+        var normalized = email.Normalize().ToUpperInvariant();
+        if (await db.Users.AnyAsync(u => u.Id != userId && u.NormalizedEmail == normalized, cancellationToken))
+            throw PortalException.Invalid($"Another user signs in with {email}.", "email");
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null)
+            return;
+        user.Email = user.UserName = email;
+        user.NormalizedEmail = user.NormalizedUserName = normalized;
+        user.SecurityStamp = Guid.NewGuid().ToString("N").ToUpperInvariant();
+        user.ConcurrencyStamp = Guid.NewGuid().ToString();
+    }
+
+    private static PostalAddress Copy(PostalAddress a) => new()
+    {
+        Line1 = Clean(a.Line1), Line2 = Clean(a.Line2), City = Clean(a.City), Region = Clean(a.Region), PostalCode = Clean(a.PostalCode), Country = Clean(a.Country),
+    };
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
     internal static void Validate(NewParticipant input)
     {
         var results = new List<ValidationResult>();
@@ -104,5 +178,8 @@ public sealed class ParticipantService(
             throw PortalException.Invalid($"At most {MaxCustomFields} custom fields.", "customFields");
         if (input.CustomFields.Any(f => string.IsNullOrWhiteSpace(f.Key) || f.Key.Length > 100 || f.Value?.Length > 1000))
             throw PortalException.Invalid("Custom field names must be 1 to 100 characters and values at most 1000.", "customFields");
+        var address = input.Address ?? new PostalAddress();
+        if (new[] { address.Line1, address.Line2, address.City, address.Region, address.PostalCode, address.Country }.Any(part => part?.Length > 200))
+            throw PortalException.Invalid("Each part of the address is at most 200 characters.", "address");
     }
 }

@@ -13,6 +13,9 @@ internal sealed class ParticipantConfiguration : IEntityTypeConfiguration<Partic
         builder.HasIndex(p => p.Email).IsUnique();
         builder.HasIndex(p => p.Name);
         builder.HasIndex(p => p.UserId);
+        // The participants table sorts by balance at 100,000 rows.
+        builder.HasIndex(p => p.PointsBalance);
+        builder.HasIndex(p => p.CashBalanceMinor);
         builder.ComplexProperty(p => p.Address);
         builder.Property(p => p.CustomFields).HasJsonConversion();
         builder.ToTable(t => t.HasCheckConstraint("CK_Participants_Balances", "\"PointsBalance\" >= 0 AND \"CashBalanceMinor\" >= 0"));

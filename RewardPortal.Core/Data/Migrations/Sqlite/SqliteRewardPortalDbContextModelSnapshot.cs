@@ -640,7 +640,8 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(320)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .UseCollation("NOCASE");
 
                     b.Property<bool>("IsSuspended")
                         .HasColumnType("INTEGER");
@@ -648,7 +649,8 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .UseCollation("NOCASE");
 
                     b.Property<long>("PointsBalance")
                         .HasColumnType("INTEGER");
@@ -681,10 +683,14 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CashBalanceMinor");
+
                     b.HasIndex("Email")
                         .IsUnique();
 
                     b.HasIndex("Name");
+
+                    b.HasIndex("PointsBalance");
 
                     b.HasIndex("UserId");
 
