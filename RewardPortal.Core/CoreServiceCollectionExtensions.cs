@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using RewardPortal.Core.Alerts;
 using RewardPortal.Core.ApiKeys;
 using RewardPortal.Core.Configuration;
 using RewardPortal.Core.Dashboard;
@@ -12,6 +13,8 @@ using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Email;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Participants;
+using RewardPortal.Core.Redemptions;
+using RewardPortal.Core.Rewards;
 using RewardPortal.Core.Seeding;
 
 namespace RewardPortal.Core;
@@ -39,6 +42,12 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ParticipantService>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<DashboardQueries>();
+        services.AddSingleton<LowStockMonitor>();
+        services.AddSingleton<AlertMailer>();
+        services.AddSingleton<RedemptionService>();
+        services.AddSingleton<RewardService>();
+        services.AddSingleton<VoucherPoolService>();
+        services.AddSingleton<RedemptionDecisionService>();
         return services;
     }
 

@@ -14,6 +14,7 @@ internal static class WebApplicationExtensions
     {
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
+        app.RegisterRecurringJobs();
     }
 
     public static void UseRewardPortal(this WebApplication app)

@@ -212,6 +212,9 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.Property<DateTime?>("DismissedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("EmailedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Link")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
@@ -710,10 +713,14 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CashBalanceMinor");
+
                     b.HasIndex("Email")
                         .IsUnique();
 
                     b.HasIndex("Name");
+
+                    b.HasIndex("PointsBalance");
 
                     b.HasIndex("UserId");
 

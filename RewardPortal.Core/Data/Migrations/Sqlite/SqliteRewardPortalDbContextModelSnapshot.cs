@@ -199,6 +199,9 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                     b.Property<DateTime?>("DismissedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("EmailedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Link")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
