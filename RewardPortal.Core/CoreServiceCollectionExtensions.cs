@@ -12,6 +12,9 @@ using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Email;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Participants;
+using RewardPortal.Core.Rewards;
+using RewardPortal.Core.Identity;
+using RewardPortal.Core.Auditing;
 using RewardPortal.Core.Seeding;
 
 namespace RewardPortal.Core;
@@ -37,6 +40,12 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<EventRecorder>();
         services.TryAddSingleton<IDeliverySignal, NoDeliverySignal>();
         services.AddSingleton<ParticipantService>();
+        services.AddSingleton<ParticipantQueries>();
+        services.AddSingleton<ParticipantImportService>();
+        services.AddSingleton<RewardService>();
+        services.AddSingleton<VoucherPoolService>();
+        services.AddSingleton<UserAdministrationService>();
+        services.AddSingleton<AuditQueries>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<DashboardQueries>();
         return services;
