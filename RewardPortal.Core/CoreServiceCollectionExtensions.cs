@@ -15,6 +15,8 @@ using RewardPortal.Core.Events;
 using RewardPortal.Core.Participants;
 using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;
+using RewardPortal.Core.Identity;
+using RewardPortal.Core.Auditing;
 using RewardPortal.Core.Seeding;
 
 namespace RewardPortal.Core;
@@ -40,13 +42,17 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<EventRecorder>();
         services.TryAddSingleton<IDeliverySignal, NoDeliverySignal>();
         services.AddSingleton<ParticipantService>();
+        services.AddSingleton<ParticipantQueries>();
+        services.AddSingleton<ParticipantImportService>();
+        services.AddSingleton<RewardService>();
+        services.AddSingleton<VoucherPoolService>();
+        services.AddSingleton<UserAdministrationService>();
+        services.AddSingleton<AuditQueries>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<DashboardQueries>();
         services.AddSingleton<LowStockMonitor>();
         services.AddSingleton<AlertMailer>();
         services.AddSingleton<RedemptionService>();
-        services.AddSingleton<RewardService>();
-        services.AddSingleton<VoucherPoolService>();
         services.AddSingleton<RedemptionDecisionService>();
         return services;
     }

@@ -18,7 +18,7 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
     {
         string[] portal = ["/portal", "/portal/redeem", "/portal/redemptions"];
         string[] staff = ["/admin", "/admin/redemptions"];
-        string[] admin = ["/admin/participants", "/admin/rewards", "/admin/deliveries", "/admin/alerts", "/settings/notifications", "/settings/users", "/hangfire"];
+        string[] admin = ["/admin/participants", "/admin/participants/1", "/admin/rewards", "/admin/audit", "/admin/deliveries", "/admin/alerts", "/settings/notifications", "/settings/users", "/hangfire"];
         string[] owner = ["/settings/api-keys"];
         var data = new TheoryData<string, string, bool>();
         foreach (var role in new[] { Anonymous, Roles.Owner, Roles.Admin, Roles.TeamMember, Roles.Participant })
