@@ -54,6 +54,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<AlertMailer>();
         services.AddSingleton<RedemptionService>();
         services.AddSingleton<RedemptionDecisionService>();
+        services.AddSingleton<PortalQueries>();
+        services.AddSingleton<RedemptionQueries>();
         return services;
     }
 
