@@ -34,6 +34,10 @@ public sealed class ShellTests
         await BrowserSession.SignInAsync(page, "ada@example.com", DemoSeeder.DemoPassword);
 
         Assert.EndsWith("/portal", page.Url);
+        await BrowserSession.ScreenshotAsync(page, "portal-home");
+        await page.GotoAsync("/portal/redeem");
+        await Assertions.Expect(page.GetByTestId("reward-card").First).ToBeVisibleAsync();
+        await BrowserSession.ScreenshotAsync(page, "portal-redeem");
         await Assertions.Expect(page.Locator(".mud-navmenu").GetByText("Participants")).ToHaveCountAsync(0);
         foreach (var adminPage in new[] { "/admin", "/admin/participants", "/settings/notifications", "/hangfire" })
         {
