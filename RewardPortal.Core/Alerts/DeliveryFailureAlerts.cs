@@ -63,10 +63,14 @@ public sealed class DeliveryFailureAlerts(
         var existing = await db.Alerts.Where(a => a.Link == link && a.At >= since).OrderByDescending(a => a.Id).FirstOrDefaultAsync(cancellationToken);
         var notification = await db.Notifications.AsNoTracking().FirstAsync(n => n.Id == notificationId, cancellationToken);
         var target = notification.Channel == NotificationChannel.Webhook ? $"the webhook {notification.WebhookUrl}" : "an email notification";
-        var from = existing?.At ?? now;
-        var count = await db.Deliveries.CountAsync(d => d.NotificationId == notificationId && d.Status == DeliveryStatus.Failed && d.CompletedAt >= from, cancellationToken);
-        var body = $"{Math.Max(count, 1)} deliveries to {target} failed after every retry since {from:u}. Last error: {lastError ?? "none recorded"}. "
-            + "Re-send them from the Deliveries page once the receiver is back.";
+        // The alert counts the failures of its hour: those just before it was raised and those since.
+        var from = (existing?.At ?? now) - Window;
+        var failures = await db.Deliveries
+            .Where(d => d.NotificationId == notificationId && d.Status == DeliveryStatus.Failed && d.CompletedAt >= from)
+            .GroupBy(d => 1).Select(g => new { Count = g.Count(), First = g.Min(d => d.CompletedAt) })
+            .FirstOrDefaultAsync(cancellationToken);
+        var body = $"{failures?.Count ?? 1} deliveries to {target} failed after every retry since {failures?.First ?? now:u}. "
+            + $"Last error: {lastError ?? "none recorded"}. Re-send them from the Deliveries page once the receiver is back.";
         if (existing is not null)
         {
             existing.Body = body;
