@@ -85,7 +85,7 @@ internal sealed class EmailLane(IMailTransport transport, NotificationEmailCompo
         {
             // Which messages of the burst went out is unknown: all are retried (at least once, never lost).
             error = $"SMTP: {e.Message}";
-            logger.LogWarning(e, "Sending {Count} emails failed.", messages.Count);
+            logger.LogWarning("Sending {Count} emails failed; they are retried: {Error}", messages.Count, e.Message);
         }
         var duration = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         foreach (var done in sending)

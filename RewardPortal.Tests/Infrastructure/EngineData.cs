@@ -15,13 +15,13 @@ namespace RewardPortal.Tests.Infrastructure;
 /// </summary>
 public static class EngineData
 {
-    /// <summary>Settings for a quick engine: a short timeout and a retry schedule of <paramref name="attempts"/> attempts 100 ms apart.</summary>
-    public static Dictionary<string, string?> FastRetries(int attempts = 8, string timeout = "00:00:02")
+    /// <summary>Settings for a quick engine: a short timeout and a retry schedule of 8 attempts <paramref name="delay"/> apart (100 ms).</summary>
+    public static Dictionary<string, string?> FastRetries(string timeout = "00:00:02", string delay = "00:00:00.100")
     {
         // appsettings.json lists 8 delays; every index is set here, so none of its long ones survive.
         var settings = new Dictionary<string, string?> { ["Webhooks:Timeout"] = timeout };
-        for (var i = 0; i < Math.Max(attempts, 8); i++)
-            settings[$"Webhooks:RetrySchedule:{i}"] = i == 0 ? "00:00:00" : "00:00:00.100";
+        for (var i = 0; i < 8; i++)
+            settings[$"Webhooks:RetrySchedule:{i}"] = i == 0 ? "00:00:00" : delay;
         return settings;
     }
 

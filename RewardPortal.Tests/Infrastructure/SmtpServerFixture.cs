@@ -29,6 +29,12 @@ public sealed class SmtpServerFixture : IAsyncLifetime
         if (MissingReason is { } reason)
             throw new InvalidOperationException(reason);
         Port = FreePort();
+        await StartAsync();
+    }
+
+    /// <summary>Starts the server (again) on its port, and waits until it accepts connections.</summary>
+    public async Task StartAsync()
+    {
         process = Process.Start(new ProcessStartInfo(Python, ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "aiosmtpd.handlers.Mailbox", Maildir])
         {
             RedirectStandardError = true,
@@ -51,6 +57,20 @@ public sealed class SmtpServerFixture : IAsyncLifetime
                 await Task.Delay(50);
             }
         }
+    }
+
+    /// <summary>Kills the server, as an outage would.</summary>
+    public async Task StopAsync()
+    {
+        if (process is null)
+            return;
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        process.Dispose();
+        process = null;
     }
 
     /// <summary>The app settings that point the portal's mail at this server.</summary>
@@ -93,12 +113,7 @@ public sealed class SmtpServerFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (process is { HasExited: false })
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-        process?.Dispose();
+        await StopAsync();
         directory.Dispose();
     }
 

@@ -16,7 +16,7 @@ public sealed class SsrfTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        factory = new PortalFactory(EngineData.FastRetries(attempts: 8).With(new() { ["Webhooks:AllowPrivateNetworks"] = "false" }));
+        factory = new PortalFactory(EngineData.FastRetries().With(new() { ["Webhooks:AllowPrivateNetworks"] = "false" }));
         _ = factory.Server;
         return Task.CompletedTask;
     }
