@@ -40,6 +40,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<DatabaseInitializer>();
         services.AddScoped<DemoSeeder>();
         services.AddSingleton<EventRecorder>();
+        services.AddNotificationEngine();
         services.TryAddSingleton<IDeliverySignal, NoDeliverySignal>();
         services.AddSingleton<ParticipantService>();
         services.AddSingleton<ParticipantQueries>();

@@ -49,6 +49,7 @@ internal static class WebApplicationExtensions
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false })
             .RequireAuthorization(Policies.Admin);
+        app.UseDeliveryJobs();
         app.LogStartupBanner();
     }
 
