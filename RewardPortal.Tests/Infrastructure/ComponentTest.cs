@@ -9,6 +9,7 @@ using MudBlazor;
 using MudBlazor.Services;
 using RewardPortal.Core;
 using RewardPortal.Core.Data;
+using RewardPortal.Core.Deliveries;
 
 namespace RewardPortal.Tests.Infrastructure;
 
@@ -25,7 +26,11 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         {
             ["Email:PickupDirectory"] = Database.Directory.File("pickup"),
         }).Build();
+        Services.AddSingleton<IConfiguration>(configuration);
         Services.AddRewardPortalCore(configuration, Database.Directory.Path);
+        // Pages write deliveries; sending them is the engine's tests' business, not the pages'.
+        Services.RemoveAll<IDeliverySignal>();
+        Services.AddSingleton<IDeliverySignal, NoDeliverySignal>();
         Services.RemoveAll<IDbContextFactory<RewardPortalDbContext>>();
         Services.AddSingleton<IDbContextFactory<RewardPortalDbContext>>(Database);
         Auth = AddAuthorization();
