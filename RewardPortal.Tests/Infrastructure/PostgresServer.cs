@@ -9,10 +9,24 @@ namespace RewardPortal.Tests.Infrastructure;
 /// A real PostgreSQL server from Debian's packages, started for the test run on 127.0.0.1 in a throw-away data
 /// folder, and stopped at the end. Each test asks for a database of its own.
 /// </summary>
-public sealed class PostgresServer : IAsyncLifetime
+public sealed class PostgresServer
 {
+    private static readonly Lazy<PostgresServer> SharedServer = new(() =>
+    {
+        var server = new PostgresServer();
+        server.InitializeAsync().GetAwaiter().GetResult();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().GetAwaiter().GetResult();
+        return server;
+    });
+
     private string? dataDirectory;
     private int port;
+
+    /// <summary>One server for the whole test run, started on first use and stopped when the run ends.</summary>
+    public static PostgresServer Shared => SharedServer.Value;
+
+    /// <summary>Whether tests should run on PostgreSQL: when it is installed, and always in CI (where its absence is a failure).</summary>
+    public static bool Wanted => BinDirectory is not null || BrowserFactAttribute.IsCi;
 
     public static string? BinDirectory => Directory.Exists("/usr/lib/postgresql")
         ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "pg_ctl"))).Order().LastOrDefault()
@@ -79,12 +93,6 @@ public sealed class PostgresServer : IAsyncLifetime
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}): {await output} {await error}");
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
-{
-    public const string Name = "PostgreSQL";
 }
 
 /// <summary>A test on a real PostgreSQL server: skipped locally without one (saying how to install it), failed in CI.</summary>

@@ -5,9 +5,10 @@ using RewardPortal.Tests.Infrastructure;
 
 namespace RewardPortal.Tests.Postgres;
 
-[Collection(PostgresCollection.Name)]
-public sealed class PostgresSchemaTests(PostgresServer server)
+public sealed class PostgresSchemaTests
 {
+    private readonly PostgresServer server = PostgresServer.Shared;
+
     [PostgresFact]
     public async Task MigrationsBuildTheSchemaOnPostgresAndMatchTheModel()
     {

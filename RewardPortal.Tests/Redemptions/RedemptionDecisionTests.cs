@@ -7,13 +7,14 @@ using RewardPortal.Core.Rewards;
 
 namespace RewardPortal.Tests.Redemptions;
 
-public sealed class RedemptionDecisionTests : IDisposable
+public sealed class RedemptionDecisionTests
 {
-    private readonly RedemptionFixture fixture = new();
 
-    [Fact]
-    public async Task RefusingRefundsTheBalanceAndReturnsTheStock()
+    [Theory]
+    [MemberData(nameof(RedemptionFixture.Providers), MemberType = typeof(RedemptionFixture))]
+    public async Task RefusingRefundsTheBalanceAndReturnsTheStock(string provider)
     {
+        using var fixture = RedemptionFixture.For(provider);
         var participant = await fixture.ParticipantAsync(cashMinor: 5_000);
         var reward = await fixture.RewardAsync(RewardType.Cash, cost: 1_000, stock: 5, currency: Currency.Cash);
         var redemption = (await fixture.Redemptions.RedeemAsync(new RedeemRequest(participant.Id, reward.Id), "p")).Redemption;
@@ -33,9 +34,11 @@ public sealed class RedemptionDecisionTests : IDisposable
         Assert.Equal("team@example.com", history[1].Actor);
     }
 
-    [Fact]
-    public async Task TwoTeamMembersDecidingAtOnceCannotBothWin()
+    [Theory]
+    [MemberData(nameof(RedemptionFixture.Providers), MemberType = typeof(RedemptionFixture))]
+    public async Task TwoTeamMembersDecidingAtOnceCannotBothWin(string provider)
     {
+        using var fixture = RedemptionFixture.For(provider);
         var participant = await fixture.ParticipantAsync(points: 1_000);
         var reward = await fixture.RewardAsync(cost: 100);
         var redemption = (await fixture.Redemptions.RedeemAsync(new RedeemRequest(participant.Id, reward.Id), "p")).Redemption;
@@ -61,9 +64,11 @@ public sealed class RedemptionDecisionTests : IDisposable
         Assert.Equal(2, await db.RedemptionStatusChanges.CountAsync());
     }
 
-    [Fact]
-    public async Task AVoucherCodeOnceShownIsNotReusedAfterARefusal()
+    [Theory]
+    [MemberData(nameof(RedemptionFixture.Providers), MemberType = typeof(RedemptionFixture))]
+    public async Task AVoucherCodeOnceShownIsNotReusedAfterARefusal(string provider)
     {
+        using var fixture = RedemptionFixture.For(provider);
         var first = await fixture.ParticipantAsync(points: 100);
         var second = await fixture.ParticipantAsync(points: 100);
         var reward = await fixture.RewardAsync(RewardType.VoucherCode, cost: 10, codes: 1);
@@ -75,13 +80,14 @@ public sealed class RedemptionDecisionTests : IDisposable
         Assert.Equal(RedemptionErrors.VoucherPoolEmpty, empty.Code);
     }
 
-    [Fact]
-    public async Task UnknownRedemptionsAndOverlongMessagesAreRefused()
+    [Theory]
+    [MemberData(nameof(RedemptionFixture.Providers), MemberType = typeof(RedemptionFixture))]
+    public async Task UnknownRedemptionsAndOverlongMessagesAreRefused(string provider)
     {
+        using var fixture = RedemptionFixture.For(provider);
         Assert.Equal(PortalErrorKind.NotFound, (await Assert.ThrowsAsync<PortalException>(() => fixture.Decisions.FulfilAsync(404, null, "t"))).Kind);
         var tooLong = await Assert.ThrowsAsync<PortalException>(() => fixture.Decisions.FulfilAsync(1, new string('x', 2001), "t"));
         Assert.Equal("message", tooLong.Field);
     }
 
-    public void Dispose() => fixture.Dispose();
 }

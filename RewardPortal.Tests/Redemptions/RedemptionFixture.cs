@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Notifications;
@@ -11,14 +13,27 @@ namespace RewardPortal.Tests.Redemptions;
 /// <summary>The redemption services over a real SQLite file, with helpers to set the scene.</summary>
 public sealed class RedemptionFixture : IDisposable
 {
-    public RedemptionFixture()
+    private readonly SqliteTestDatabase? sqlite;
+
+    /// <summary>On a SQLite file of its own, or (given one) on another database such as PostgreSQL.</summary>
+    public RedemptionFixture(IDbContextFactory<RewardPortalDbContext>? database = null)
     {
+        Database = database ?? (sqlite = new SqliteTestDatabase());
         var events = new EventRecorder(TimeProvider.System);
         Redemptions = new RedemptionService(Database, events, Signal, new LowStockMonitor(TimeProvider.System), TimeProvider.System);
         Decisions = new RedemptionDecisionService(Database, events, Signal, TimeProvider.System);
     }
 
-    public SqliteTestDatabase Database { get; } = new();
+    public IDbContextFactory<RewardPortalDbContext> Database { get; }
+
+    public const string Sqlite = "sqlite";
+    public const string Postgres = "postgres";
+
+    /// <summary>The providers every redemption rule is proven on: SQLite always, PostgreSQL where it is installed and in CI.</summary>
+    public static TheoryData<string> Providers() => PostgresServer.Wanted ? new(Sqlite, Postgres) : new(Sqlite);
+
+    public static RedemptionFixture For(string provider) =>
+        provider == Postgres ? new RedemptionFixture(new PostgresTestDatabase(PostgresServer.Shared)) : new RedemptionFixture();
     public CountingSignal Signal { get; } = new();
     public RedemptionService Redemptions { get; }
     public RedemptionDecisionService Decisions { get; }
@@ -74,7 +89,7 @@ public sealed class RedemptionFixture : IDisposable
         return notification;
     }
 
-    public void Dispose() => Database.Dispose();
+    public void Dispose() => sqlite?.Dispose();
 
     public sealed class CountingSignal : IDeliverySignal
     {

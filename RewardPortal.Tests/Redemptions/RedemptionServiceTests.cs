@@ -8,13 +8,14 @@ using RewardPortal.Core.Rewards;
 
 namespace RewardPortal.Tests.Redemptions;
 
-public sealed class RedemptionServiceTests : IDisposable
+public sealed class RedemptionServiceTests
 {
-    private readonly RedemptionFixture fixture = new();
 
-    [Fact]
-    public async Task FiftySimultaneousRedemptionsWithBalanceForTenMakeExactlyTen()
+    [Theory]
+    [MemberData(nameof(RedemptionFixture.Providers), MemberType = typeof(RedemptionFixture))]
+    public async Task FiftySimultaneousRedemptionsWithBalanceForTenMakeExactlyTen(string provider)
     {
+        using var fixture = RedemptionFixture.For(provider);
         var participant = await fixture.ParticipantAsync(points: 1_000);
         var reward = await fixture.RewardAsync(cost: 100);
 
@@ -32,9 +33,11 @@ public sealed class RedemptionServiceTests : IDisposable
         Assert.Equal(0, (await db.LedgerEntries.Where(e => e.ParticipantId == participant.Id).OrderBy(e => e.Id).ToListAsync()).Last().BalanceAfter);
     }
 
-    [Fact]
-    public async Task FiftyParticipantsRacingForTenVoucherCodesGetTenDistinctCodes()
+    [Theory]
+    [MemberData(nameof(RedemptionFixture.Providers), MemberType = typeof(RedemptionFixture))]
+    public async Task FiftyParticipantsRacingForTenVoucherCodesGetTenDistinctCodes(string provider)
     {
+        using var fixture = RedemptionFixture.For(provider);
         var reward = await fixture.RewardAsync(RewardType.VoucherCode, cost: 10, codes: 10);
         var participants = new List<Participant>();
         for (var i = 0; i < 50; i++)
@@ -54,9 +57,11 @@ public sealed class RedemptionServiceTests : IDisposable
         Assert.Equal(40 * 100 + 10 * 90, await db.Participants.SumAsync(p => p.PointsBalance));
     }
 
-    [Fact]
-    public async Task TheSameIdempotencyKeyReturnsTheFirstRedemptionAndChargesOnce()
+    [Theory]
+    [MemberData(nameof(RedemptionFixture.Providers), MemberType = typeof(RedemptionFixture))]
+    public async Task TheSameIdempotencyKeyReturnsTheFirstRedemptionAndChargesOnce(string provider)
     {
+        using var fixture = RedemptionFixture.For(provider);
         var participant = await fixture.ParticipantAsync(points: 1_000);
         var reward = await fixture.RewardAsync(cost: 100);
         var request = new RedeemRequest(participant.Id, reward.Id, "click-1");
@@ -73,9 +78,11 @@ public sealed class RedemptionServiceTests : IDisposable
         Assert.Equal(RedemptionErrors.IdempotencyKeyReused, reused.Code);
     }
 
-    [Fact]
-    public async Task EachRefusalSaysWhyAndWritesNothing()
+    [Theory]
+    [MemberData(nameof(RedemptionFixture.Providers), MemberType = typeof(RedemptionFixture))]
+    public async Task EachRefusalSaysWhyAndWritesNothing(string provider)
     {
+        using var fixture = RedemptionFixture.For(provider);
         var rich = await fixture.ParticipantAsync(points: 10_000);
         var poor = await fixture.ParticipantAsync(points: 5);
         var suspended = await fixture.ParticipantAsync(points: 10_000, suspended: true);
@@ -84,12 +91,12 @@ public sealed class RedemptionServiceTests : IDisposable
         var soldOut = await fixture.RewardAsync(cost: 1, stock: 0);
         var emptyPool = await fixture.RewardAsync(RewardType.VoucherCode, cost: 1);
 
-        await AssertRefusedAsync(new RedeemRequest(poor.Id, custom.Id), RedemptionErrors.InsufficientBalance, "Not enough points");
-        await AssertRefusedAsync(new RedeemRequest(suspended.Id, custom.Id), RedemptionErrors.ParticipantSuspended, "suspended");
-        await AssertRefusedAsync(new RedeemRequest(rich.Id, disabled.Id), RedemptionErrors.RewardUnavailable, "not available");
-        await AssertRefusedAsync(new RedeemRequest(rich.Id, soldOut.Id), RedemptionErrors.OutOfStock, "out of stock");
-        await AssertRefusedAsync(new RedeemRequest(rich.Id, emptyPool.Id), RedemptionErrors.VoucherPoolEmpty, "no codes left");
-        await AssertRefusedAsync(new RedeemRequest(rich.Id, 99_999), "not_found", "not found");
+        await AssertRefusedAsync(fixture, new RedeemRequest(poor.Id, custom.Id), RedemptionErrors.InsufficientBalance, "Not enough points");
+        await AssertRefusedAsync(fixture, new RedeemRequest(suspended.Id, custom.Id), RedemptionErrors.ParticipantSuspended, "suspended");
+        await AssertRefusedAsync(fixture, new RedeemRequest(rich.Id, disabled.Id), RedemptionErrors.RewardUnavailable, "not available");
+        await AssertRefusedAsync(fixture, new RedeemRequest(rich.Id, soldOut.Id), RedemptionErrors.OutOfStock, "out of stock");
+        await AssertRefusedAsync(fixture, new RedeemRequest(rich.Id, emptyPool.Id), RedemptionErrors.VoucherPoolEmpty, "no codes left");
+        await AssertRefusedAsync(fixture, new RedeemRequest(rich.Id, 99_999), "not_found", "not found");
 
         await using var db = fixture.Database.CreateDbContext();
         Assert.Equal(0, await db.Redemptions.CountAsync());
@@ -98,16 +105,18 @@ public sealed class RedemptionServiceTests : IDisposable
         Assert.Equal(10_000, (await db.Participants.SingleAsync(p => p.Id == rich.Id)).PointsBalance);
     }
 
-    private async Task AssertRefusedAsync(RedeemRequest request, string code, string message)
+    private static async Task AssertRefusedAsync(RedemptionFixture fixture, RedeemRequest request, string code, string message)
     {
         var refusal = await Assert.ThrowsAsync<PortalException>(() => fixture.Redemptions.RedeemAsync(request, "p"));
         Assert.Equal(code, refusal.Code);
         Assert.Contains(message, refusal.Message, StringComparison.OrdinalIgnoreCase);
     }
 
-    [Fact]
-    public async Task AVoucherRedemptionIsFulfilledAtOnceWithItsCodeAndBothEvents()
+    [Theory]
+    [MemberData(nameof(RedemptionFixture.Providers), MemberType = typeof(RedemptionFixture))]
+    public async Task AVoucherRedemptionIsFulfilledAtOnceWithItsCodeAndBothEvents(string provider)
     {
+        using var fixture = RedemptionFixture.For(provider);
         var participant = await fixture.ParticipantAsync(points: 100);
         var reward = await fixture.RewardAsync(RewardType.VoucherCode, cost: 10, codes: 3);
 
@@ -121,9 +130,11 @@ public sealed class RedemptionServiceTests : IDisposable
         Assert.Equal(2, (await db.Redemptions.Include(r => r.History).SingleAsync()).History.Count);
     }
 
-    [Fact]
-    public async Task TheOutboxGetsADeliveryPerMatchingNotificationOnly()
+    [Theory]
+    [MemberData(nameof(RedemptionFixture.Providers), MemberType = typeof(RedemptionFixture))]
+    public async Task TheOutboxGetsADeliveryPerMatchingNotificationOnly(string provider)
     {
+        using var fixture = RedemptionFixture.For(provider);
         var participant = await fixture.ParticipantAsync(points: 10_000);
         var customEmails = await fixture.NotificationAsync(NotificationChannel.Email, EventTypes.RedemptionRequested, RewardType.Custom);
         var assignedWebhook = await fixture.NotificationAsync(NotificationChannel.Webhook);
@@ -149,9 +160,11 @@ public sealed class RedemptionServiceTests : IDisposable
         Assert.Contains("\"line1\":\"1 Main St\"", data);
     }
 
-    [Fact]
-    public async Task LowStockRaisesOneAlertNotOnePerRedemption()
+    [Theory]
+    [MemberData(nameof(RedemptionFixture.Providers), MemberType = typeof(RedemptionFixture))]
+    public async Task LowStockRaisesOneAlertNotOnePerRedemption(string provider)
     {
+        using var fixture = RedemptionFixture.For(provider);
         var participant = await fixture.ParticipantAsync(points: 10_000);
         var reward = await fixture.RewardAsync(cost: 1, stock: 20);
 
@@ -164,5 +177,4 @@ public sealed class RedemptionServiceTests : IDisposable
         Assert.Equal(0, (await db.Rewards.SingleAsync()).Stock);
     }
 
-    public void Dispose() => fixture.Dispose();
 }
