@@ -100,6 +100,22 @@ public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
         return Dialogs.WaitForComponent<TDialog>();
     }
 
+    /// <summary>The text around a MudBlazor input (label, value, helper or error text), found by the input's data-testid.</summary>
+    protected static string FieldText<T>(IRenderedComponent<T> component, string testId) where T : Microsoft.AspNetCore.Components.IComponent =>
+        component.Find($"[data-testid={testId}]").Closest(".mud-input-control")?.TextContent ?? "";
+
+    /// <summary>Waits for something a click set off in the database (the renderer does not wait for it).</summary>
+    protected static async Task WaitForAsync(Func<Task<bool>> condition, int timeoutMs = 5_000)
+    {
+        var until = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException("The condition did not become true in time.");
+            await Task.Delay(25);
+        }
+    }
+
     public new async Task DisposeAsync()
     {
         await base.DisposeAsync();
