@@ -12,10 +12,13 @@ namespace RewardPortal.Web.Auth;
 /// changed (password reset), loses the circuit's authentication instead of keeping it until the tab closes.
 /// </summary>
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
-    ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<IdentityOptions> identityOptions, IOptions<SecurityStampValidatorOptions> stampOptions)
+    ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<IdentityOptions> identityOptions)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => stampOptions.Value.ValidationInterval;
+    /// <summary>As often as cookies are checked (WebApplicationBuilderExtensions sets SecurityStampValidatorOptions to match).</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+
+    protected override TimeSpan RevalidationInterval => Interval;
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {

@@ -57,7 +57,7 @@ internal static class WebApplicationBuilderExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddCascadingAuthenticationState();
         // Disabling a user or resetting a password changes the security stamp; cookies and open circuits notice within a minute.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = IdentityRevalidatingAuthenticationStateProvider.Interval);
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Owner, p => p.RequireRole(Roles.Owner))

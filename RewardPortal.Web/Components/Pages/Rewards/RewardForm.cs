@@ -6,7 +6,7 @@ using RewardPortal.Web.Components.Shared;
 namespace RewardPortal.Web.Components.Pages.Rewards;
 
 /// <summary>The reward form as typed: cash as a decimal amount, metadata as rows. Core judges the result.</summary>
-internal sealed class RewardForm
+public sealed class RewardForm
 {
     public string Name { get; set; } = "";
     public string? Description { get; set; }
