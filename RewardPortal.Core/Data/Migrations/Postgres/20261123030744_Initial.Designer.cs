@@ -13,8 +13,8 @@ using RewardPortal.Core.Data;
 namespace RewardPortal.Core.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresRewardPortalDbContext))]
-    [Migration("20261123020726_RedemptionsAndAlerts")]
-    partial class RedemptionsAndAlerts
+    [Migration("20261123030744_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
