@@ -59,6 +59,9 @@ public sealed class VoucherPoolService(IDbContextFactory<RewardPortalDbContext> 
         }
 
         var result = new VoucherImportResult(added, duplicates, blanks, tooLong);
+        // New codes re-arm the low-stock alert, so the next time the pool runs low someone hears of it again.
+        if (added > 0)
+            await db.Rewards.Where(r => r.Id == rewardId).ExecuteUpdateAsync(s => s.SetProperty(r => r.LowStockAlertedAt, (DateTime?)null), cancellationToken);
         db.Audit(actor, "voucher_codes.imported", nameof(Reward), rewardId,
             $"{reward.Name}: {added} added, {duplicates} duplicates, {blanks} blank, {tooLong} too long");
         await db.SaveChangesAsync(cancellationToken);
