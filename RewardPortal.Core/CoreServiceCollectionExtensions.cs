@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using RewardPortal.Core.Alerts;
 using RewardPortal.Core.ApiKeys;
 using RewardPortal.Core.Configuration;
 using RewardPortal.Core.Dashboard;
@@ -12,6 +13,7 @@ using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Email;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Participants;
+using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Auditing;
@@ -38,6 +40,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<DatabaseInitializer>();
         services.AddScoped<DemoSeeder>();
         services.AddSingleton<EventRecorder>();
+        services.AddNotificationEngine();
         services.TryAddSingleton<IDeliverySignal, NoDeliverySignal>();
         services.AddSingleton<ParticipantService>();
         services.AddSingleton<ParticipantQueries>();
@@ -48,6 +51,12 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<DashboardQueries>();
+        services.AddSingleton<LowStockMonitor>();
+        services.AddSingleton<AlertMailer>();
+        services.AddSingleton<RedemptionService>();
+        services.AddSingleton<RedemptionDecisionService>();
+        services.AddSingleton<PortalQueries>();
+        services.AddSingleton<RedemptionQueries>();
         return services;
     }
 

@@ -14,4 +14,6 @@ public class Alert
     /// <summary>Lowest role that sees it: Owner-only alerts (webhook failures) or Owner and Admin.</summary>
     public required string Audience { get; set; }
     public DateTime? DismissedAt { get; set; }
+    /// <summary>When <see cref="AlertMailer"/> emailed it to its audience; null until then.</summary>
+    public DateTime? EmailedAt { get; set; }
 }

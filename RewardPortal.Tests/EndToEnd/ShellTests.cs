@@ -34,6 +34,10 @@ public sealed class ShellTests
         await BrowserSession.SignInAsync(page, "ada@example.com", DemoSeeder.DemoPassword);
 
         Assert.EndsWith("/portal", page.Url);
+        await BrowserSession.ScreenshotAsync(page, "portal-home");
+        await page.GotoAsync("/portal/redeem");
+        await Assertions.Expect(page.GetByTestId("reward-card").First).ToBeVisibleAsync();
+        await BrowserSession.ScreenshotAsync(page, "portal-redeem");
         await Assertions.Expect(page.Locator(".mud-navmenu").GetByText("Participants")).ToHaveCountAsync(0);
         foreach (var adminPage in new[] { "/admin", "/admin/participants", "/settings/notifications", "/hangfire" })
         {
@@ -41,5 +45,21 @@ public sealed class ShellTests
             Assert.Contains("/account/access-denied", page.Url);
         }
         await BrowserSession.ScreenshotAsync(page, "participant-denied");
+    }
+
+    [BrowserFact]
+    public async Task OnAPhoneTheMenuFoldsAwayAndTheDashboardStacks()
+    {
+        using var factory = new PortalFactory(new() { ["Seed:Demo"] = "true" });
+        var address = factory.StartOnRealPort();
+        await using var browser = await BrowserSession.StartAsync(address);
+        var page = await browser.NewPageAsync(phone: true);
+
+        await BrowserSession.SignInAsync(page, "admin@example.com", DemoSeeder.DemoPassword);
+
+        await Assertions.Expect(page.GetByTestId("waiting-card").First).ToBeVisibleAsync();
+        var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(width <= 390, $"The page scrolls sideways on a phone: {width}px wide.");
+        await BrowserSession.ScreenshotAsync(page, "phone-dashboard");
     }
 }

@@ -51,7 +51,7 @@ public sealed class BrowserSession : IAsyncDisposable
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync(url => !url.Contains("/account/login"));
         // Interactive pages are usable once the circuit is up.
-        await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
+        await page.Locator("[data-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
     /// <summary>Saves a screenshot under TestResults/screenshots (and returns its path) for a person to look at.</summary>

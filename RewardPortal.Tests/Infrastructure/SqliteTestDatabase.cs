@@ -6,13 +6,13 @@ namespace RewardPortal.Tests.Infrastructure;
 /// <summary>A migrated SQLite file of its own, for tests of Core services without the web host.</summary>
 public sealed class SqliteTestDatabase : IDbContextFactory<RewardPortalDbContext>, IDisposable
 {
-    private readonly TempDirectory directory = new();
+    public TempDirectory Directory { get; } = new();
     private readonly DbContextOptions<SqliteRewardPortalDbContext> options;
 
     public SqliteTestDatabase()
     {
         options = new DbContextOptionsBuilder<SqliteRewardPortalDbContext>()
-            .UseSqlite($"Data Source={directory.File("test.db")};Default Timeout=60").Options;
+            .UseSqlite($"Data Source={Directory.File("test.db")};Default Timeout=60").Options;
         using var db = CreateDbContext();
         db.Database.Migrate();
     }
@@ -22,6 +22,6 @@ public sealed class SqliteTestDatabase : IDbContextFactory<RewardPortalDbContext
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        directory.Dispose();
+        Directory.Dispose();
     }
 }

@@ -5,7 +5,10 @@ using RewardPortal.Core.Common;
 
 namespace RewardPortal.Web.Api;
 
-/// <summary>Turns rule violations and unreadable requests on /api into RFC 7807 problem details that name the field at fault.</summary>
+/// <summary>
+/// Turns rule violations and unreadable requests on /api into RFC 7807 problem details that name the field at fault;
+/// elsewhere, an unreadable form post into a plain 400.
+/// </summary>
 internal sealed class ApiExceptionHandler : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
@@ -13,7 +16,7 @@ internal sealed class ApiExceptionHandler : IExceptionHandler
         // By now the middleware has rewritten the path to the error page's; the feature keeps the original.
         var path = context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path;
         if (!path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase))
-            return false;
+            return await HandleBadFormAsync(context, exception);
 
         var problem = exception switch
         {
@@ -29,6 +32,16 @@ internal sealed class ApiExceptionHandler : IExceptionHandler
 
         context.Response.StatusCode = problem.Status!.Value;
         await TypedResults.Problem(problem).ExecuteAsync(context);
+        return true;
+    }
+
+    /// <summary>A form post that fails to bind (a missing antiforgery token, say) is the browser's fault: 400, not the error page.</summary>
+    private static async ValueTask<bool> HandleBadFormAsync(HttpContext context, Exception exception)
+    {
+        if (exception is not BadHttpRequestException bad)
+            return false;
+        context.Response.StatusCode = bad.StatusCode;
+        await context.Response.WriteAsync("The form could not be read. Reload the page and try again.");
         return true;
     }
 

@@ -82,10 +82,13 @@ internal static class WebApplicationBuilderExtensions
 
         var node = configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new();
         if (node.Role != NodeRole.Web)
+        {
             services.AddHangfireServer(o =>
             {
                 o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
                 o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });
+            services.AddDeliveryDispatcher();
+        }
     }
 }

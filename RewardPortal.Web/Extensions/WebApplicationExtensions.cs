@@ -14,10 +14,20 @@ internal static class WebApplicationExtensions
     {
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
+        app.RegisterRecurringJobs();
     }
 
     public static void UseRewardPortal(this WebApplication app)
     {
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        var node = app.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new();
+        if (node.Role == NodeRole.Worker)
+        {
+            // A worker runs background jobs only: no pages, no API, nothing a load balancer should send people to.
+            app.Logger.LogInformation("Node:Role is Worker: running background jobs only.");
+            return;
+        }
+
         // API errors become problem details (ApiExceptionHandler); anything else shows the error page.
         app.UseExceptionHandler("/error", createScopeForErrors: true);
         if (!app.Environment.IsDevelopment())
@@ -39,6 +49,7 @@ internal static class WebApplicationExtensions
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false })
             .RequireAuthorization(Policies.Admin);
+        app.UseDeliveryJobs();
         app.LogStartupBanner();
     }
 

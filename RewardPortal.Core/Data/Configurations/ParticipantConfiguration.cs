@@ -18,7 +18,7 @@ internal sealed class ParticipantConfiguration : IEntityTypeConfiguration<Partic
         builder.HasIndex(p => p.CashBalanceMinor);
         builder.ComplexProperty(p => p.Address);
         builder.Property(p => p.CustomFields).HasJsonConversion();
-        builder.ToTable(t => t.HasCheckConstraint("CK_Participants_Balances", "PointsBalance >= 0 AND CashBalanceMinor >= 0"));
+        builder.ToTable(t => t.HasCheckConstraint("CK_Participants_Balances", "\"PointsBalance\" >= 0 AND \"CashBalanceMinor\" >= 0"));
     }
 }
 

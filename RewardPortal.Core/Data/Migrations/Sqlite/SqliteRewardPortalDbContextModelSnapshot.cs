@@ -199,6 +199,9 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                     b.Property<DateTime?>("DismissedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("EmailedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Link")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
@@ -696,7 +699,7 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
 
                     b.ToTable("Participants", t =>
                         {
-                            t.HasCheckConstraint("CK_Participants_Balances", "PointsBalance >= 0 AND CashBalanceMinor >= 0");
+                            t.HasCheckConstraint("CK_Participants_Balances", "\"PointsBalance\" >= 0 AND \"CashBalanceMinor\" >= 0");
                         });
                 });
 
@@ -859,7 +862,7 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
 
                     b.ToTable("Rewards", t =>
                         {
-                            t.HasCheckConstraint("CK_Rewards_Stock", "Stock IS NULL OR Stock >= 0");
+                            t.HasCheckConstraint("CK_Rewards_Stock", "\"Stock\" IS NULL OR \"Stock\" >= 0");
                         });
                 });
 

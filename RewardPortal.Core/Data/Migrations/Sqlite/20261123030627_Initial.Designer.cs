@@ -12,8 +12,8 @@ using RewardPortal.Core.Data;
 namespace RewardPortal.Core.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRewardPortalDbContext))]
-    [Migration("20261123020127_ParticipantSearchIndexes")]
-    partial class ParticipantSearchIndexes
+    [Migration("20261123030627_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -200,6 +200,9 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("DismissedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EmailedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Link")
@@ -699,7 +702,7 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
 
                     b.ToTable("Participants", t =>
                         {
-                            t.HasCheckConstraint("CK_Participants_Balances", "PointsBalance >= 0 AND CashBalanceMinor >= 0");
+                            t.HasCheckConstraint("CK_Participants_Balances", "\"PointsBalance\" >= 0 AND \"CashBalanceMinor\" >= 0");
                         });
                 });
 
@@ -862,7 +865,7 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
 
                     b.ToTable("Rewards", t =>
                         {
-                            t.HasCheckConstraint("CK_Rewards_Stock", "Stock IS NULL OR Stock >= 0");
+                            t.HasCheckConstraint("CK_Rewards_Stock", "\"Stock\" IS NULL OR \"Stock\" >= 0");
                         });
                 });
 

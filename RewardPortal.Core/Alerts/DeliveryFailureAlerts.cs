@@ -1,0 +1,120 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using RewardPortal.Core.Data;
+using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Email;
+using RewardPortal.Core.Identity;
+using RewardPortal.Core.Notifications;
+
+namespace RewardPortal.Core.Alerts;
+
+/// <summary>
+/// Tells the Owner, in the app and by email, that deliveries failed for good. Under an outage hundreds fail together,
+/// so alerts are coalesced: one per notification per hour; later failures in that hour update its count and send no email.
+/// </summary>
+public sealed class DeliveryFailureAlerts(
+    IDbContextFactory<RewardPortalDbContext> dbFactory, IMailTransport mail, NotificationEmailComposer composer, TimeProvider clock,
+    ILogger<DeliveryFailureAlerts> logger)
+{
+    public static readonly TimeSpan Window = TimeSpan.FromHours(1);
+
+    public static string Link(long notificationId) => $"/admin/deliveries?notification={notificationId}&status=failed";
+
+    /// <param name="failures">Notification id and the last error, one entry per failed delivery.</param>
+    public async Task DeliveriesFailedAsync(IReadOnlyList<(long NotificationId, string? Error)> failures, CancellationToken cancellationToken = default)
+    {
+        foreach (var group in failures.GroupBy(f => f.NotificationId))
+        {
+            try
+            {
+                await AlertAsync(group.Key, group.Last().Error, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Could not raise the failure alert of notification {NotificationId}.", group.Key);
+            }
+        }
+    }
+
+    /// <summary>A receiver answered 410 Gone and the engine disabled its webhook: always worth an alert of its own.</summary>
+    public async Task WebhookGoneAsync(long notificationId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var notification = await db.Notifications.AsNoTracking().FirstAsync(n => n.Id == notificationId, cancellationToken);
+            var title = $"Webhook disabled: {notification.WebhookUrl} answered 410 Gone";
+            var body = "The receiver says this endpoint is gone, so the webhook was turned off and its queued deliveries failed. "
+                + "Fix the URL in Settings > Notifications, enable it again and re-send the failed deliveries.";
+            await RaiseAsync(db, title, body, Link(notificationId), Roles.Owner, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Could not raise the 410 alert of notification {NotificationId}.", notificationId);
+        }
+    }
+
+    private async Task AlertAsync(long notificationId, string? lastError, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var link = Link(notificationId);
+        var since = now - Window;
+        var existing = await db.Alerts.Where(a => a.Link == link && a.At >= since).OrderByDescending(a => a.Id).FirstOrDefaultAsync(cancellationToken);
+        var notification = await db.Notifications.AsNoTracking().FirstAsync(n => n.Id == notificationId, cancellationToken);
+        var target = notification.Channel == NotificationChannel.Webhook ? $"the webhook {notification.WebhookUrl}" : "an email notification";
+        // The alert counts the failures of its hour: those just before it was raised and those since.
+        var from = (existing?.At ?? now) - Window;
+        var failures = await db.Deliveries
+            .Where(d => d.NotificationId == notificationId && d.Status == DeliveryStatus.Failed && d.CompletedAt >= from)
+            .GroupBy(d => 1).Select(g => new { Count = g.Count(), First = g.Min(d => d.CompletedAt) })
+            .FirstOrDefaultAsync(cancellationToken);
+        var body = $"{failures?.Count ?? 1} deliveries to {target} failed after every retry since {failures?.First ?? now:u}. "
+            + $"Last error: {lastError ?? "none recorded"}. Re-send them from the Deliveries page once the receiver is back.";
+        if (existing is not null)
+        {
+            existing.Body = body;
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+        // Webhooks are the Owner's; email notifications are also the Admins' to fix.
+        var audience = notification.Channel == NotificationChannel.Webhook ? Roles.Owner : Roles.Admin;
+        await RaiseAsync(db, $"Deliveries failing: {target}", body, link, audience, cancellationToken);
+    }
+
+    private async Task RaiseAsync(RewardPortalDbContext db, string title, string body, string link, string audience, CancellationToken cancellationToken)
+    {
+        db.Alerts.Add(new Alert
+        {
+            At = clock.GetUtcNow().UtcDateTime,
+            Severity = AlertSeverity.Error,
+            Title = title.Length > 300 ? title[..300] : title,
+            Body = body,
+            Link = link,
+            Audience = audience,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+
+        var owners = await OwnersAsync(db, cancellationToken);
+        if (owners.Count == 0)
+            return;
+        try
+        {
+            await mail.SendAsync([composer.ComposeAlert(title, body, link, owners)], cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The in-app alert stands; the mail server may be the very thing that is down.
+            logger.LogWarning(e, "Could not email the alert \"{Title}\" to the Owner.", title);
+        }
+    }
+
+    private static async Task<List<EmailRecipient>> OwnersAsync(RewardPortalDbContext db, CancellationToken cancellationToken)
+    {
+        var ownerRoles = db.Roles.Where(r => r.Name == Roles.Owner).Select(r => r.Id);
+        return await db.Users
+            .Where(u => !u.IsDisabled && u.Email != null && db.UserRoles.Any(ur => ur.UserId == u.Id && ownerRoles.Contains(ur.RoleId)))
+            .Select(u => new EmailRecipient(u.DisplayName, u.Email!))
+            .ToListAsync(cancellationToken);
+    }
+}

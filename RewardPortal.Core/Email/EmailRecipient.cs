@@ -1,0 +1,3 @@
+namespace RewardPortal.Core.Email;
+
+public sealed record EmailRecipient(string Name, string Address);

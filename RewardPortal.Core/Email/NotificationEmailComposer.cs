@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using RewardPortal.Core.Events;
+using RewardPortal.Core.Participants;
+using RewardPortal.Core.Rewards;
+
+namespace RewardPortal.Core.Email;
+
+/// <summary>
+/// Fulfilment emails: HTML with a plain-text alternative, carrying everything the team needs to fulfil a redemption.
+/// Everything that came from users is HTML-encoded.
+/// </summary>
+public sealed class NotificationEmailComposer(IOptions<EmailOptions> options)
+{
+    public MimeMessage Compose(string messageId, string eventType, DateTime occurredAt, string dataJson, IReadOnlyList<EmailRecipient> recipients)
+    {
+        var body = EventTypes.IsRedemptionEvent(eventType)
+            ? Redemption(eventType, occurredAt, JsonSerializer.Deserialize<RedemptionEventData>(dataJson, PortalJson.Options)!)
+            : Generic(eventType, occurredAt, dataJson);
+        var message = NewMessage(body.Subject, body.Html, body.Text, recipients);
+        // Stable across retries, like webhook-id: a mail system can drop the duplicate of an attempt that did arrive.
+        message.MessageId = $"{messageId}@rewardportal";
+        message.Headers.Add("X-RewardPortal-Delivery", messageId);
+        return message;
+    }
+
+    public MimeMessage ComposeAlert(string title, string text, string? link, IReadOnlyList<EmailRecipient> recipients)
+    {
+        var html = new StringBuilder($"<h2>{E(title)}</h2><p>{E(text)}</p>");
+        var plain = new StringBuilder($"{title}\n\n{text}\n");
+        if (link is not null)
+        {
+            html.Append($"<p><a href=\"{E(Absolute(link))}\">Open in RewardPortal</a></p>");
+            plain.Append($"\nOpen in RewardPortal: {Absolute(link)}\n");
+        }
+        return NewMessage("[RewardPortal] " + title, Page(html.ToString()), plain.ToString(), recipients);
+    }
+
+    /// <summary>The admin screens' link, absolute when Email:PublicBaseUrl is set.</summary>
+    public string Absolute(string path) =>
+        string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl) ? path : options.Value.PublicBaseUrl.TrimEnd('/') + path;
+
+    private MimeMessage NewMessage(string subject, string html, string text, IReadOnlyList<EmailRecipient> recipients)
+    {
+        var message = new MimeMessage { Subject = subject };
+        message.From.Add(MailboxAddress.Parse(options.Value.From));
+        foreach (var recipient in recipients)
+            message.To.Add(new MailboxAddress(recipient.Name, recipient.Address));
+        message.Body = new BodyBuilder { HtmlBody = html, TextBody = text }.ToMessageBody();
+        return message;
+    }
+
+    private (string Subject, string Html, string Text) Redemption(string eventType, DateTime occurredAt, RedemptionEventData data)
+    {
+        var (redemption, participant, reward) = (data.Redemption, data.Participant, data.Reward);
+        var link = Absolute($"/admin/redemptions/{redemption.Id}");
+        var what = EventTypes.DisplayName(eventType, forWebhook: false);
+        var subject = $"{what} #{redemption.Id}: {reward.Name} for {participant.Name}";
+
+        var participantRows = new List<(string, string)>
+        {
+            ("Name", participant.Name),
+            ("Email", participant.Email),
+            ("Address", Address(participant.Address)),
+        };
+        participantRows.AddRange(participant.CustomFields.Select(f => (f.Key, f.Value)));
+        var rewardRows = new List<(string, string)>
+        {
+            ("Reward", reward.Name),
+            ("Type", reward.Type.Display()),
+            ("Cost", Cost(reward.CostCurrency, reward.Cost)),
+            ("Description", reward.Description),
+        };
+        if (redemption.VoucherCode is not null)
+            rewardRows.Add(("Voucher code", redemption.VoucherCode));
+        rewardRows.AddRange(reward.Metadata.Select(m => (m.Key, m.Value)));
+        if (redemption.Message is not null)
+            rewardRows.Add(("Message to the participant", redemption.Message));
+
+        var when = occurredAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        var html = $"""
+            <h2>{E(what)} #{redemption.Id}</h2>
+            <p>{E(participant.Name)} redeemed <strong>{E(reward.Name)}</strong> on {when}.</p>
+            <p><a href="{E(link)}">Open redemption #{redemption.Id} in RewardPortal</a></p>
+            <h3>Participant</h3>
+            {Table(participantRows)}
+            <h3>Reward</h3>
+            {Table(rewardRows)}
+            """;
+        var text = new StringBuilder($"{what} #{redemption.Id}\n\n{participant.Name} redeemed {reward.Name} on {when}.\n");
+        text.Append($"Open it in RewardPortal: {link}\n\nParticipant\n");
+        foreach (var (name, value) in participantRows)
+            text.Append($"  {name}: {value.Replace("\n", ", ")}\n");
+        text.Append("\nReward\n");
+        foreach (var (name, value) in rewardRows)
+            text.Append($"  {name}: {value}\n");
+        return (subject, Page(html), text.ToString());
+    }
+
+    private static (string Subject, string Html, string Text) Generic(string eventType, DateTime occurredAt, string dataJson)
+    {
+        var what = EventTypes.DisplayName(eventType, forWebhook: false);
+        var pretty = JsonSerializer.Serialize(JsonSerializer.Deserialize<JsonElement>(dataJson), new JsonSerializerOptions { WriteIndented = true });
+        var when = occurredAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        return ($"{what} ({when})", Page($"<h2>{E(what)}</h2><p>{when}</p><pre>{E(pretty)}</pre>"), $"{what}\n{when}\n\n{pretty}\n");
+    }
+
+    private static string Page(string content) =>
+        $"<!DOCTYPE html><html><body style=\"font-family:Segoe UI,Helvetica,Arial,sans-serif;font-size:14px\">{content}</body></html>";
+
+    private static string Table(IEnumerable<(string Name, string Value)> rows)
+    {
+        var html = new StringBuilder("<table cellpadding=\"4\" style=\"border-collapse:collapse\">");
+        foreach (var (name, value) in rows)
+            html.Append($"<tr><th align=\"left\" valign=\"top\">{E(name)}</th><td>{E(value).Replace("\n", "<br>")}</td></tr>");
+        return html.Append("</table>").ToString();
+    }
+
+    private static string Address(AddressPayload a)
+    {
+        var cityLine = string.Join(" ", new[] { a.City, a.Region, a.PostalCode }.Where(p => !string.IsNullOrWhiteSpace(p)));
+        return string.Join("\n", new[] { a.Line1, a.Line2, cityLine, a.Country }.Where(p => !string.IsNullOrWhiteSpace(p)));
+    }
+
+    public static string Cost(Currency currency, long cost) => currency == Currency.Cash
+        ? (cost / 100m).ToString("0.00", CultureInfo.InvariantCulture) + " cash"
+        : cost.ToString("N0", CultureInfo.InvariantCulture) + " points";
+
+    private static string E(string? value) => WebUtility.HtmlEncode(value ?? "");
+}

@@ -1,0 +1,35 @@
+using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Rewards;
+
+namespace RewardPortal.Core.Notifications;
+
+// What the screens and the REST API send to and get from NotificationService.
+
+/// <summary>A notification as entered: the fields of the "Add notification" dialog.</summary>
+public sealed record NotificationInput(
+    NotificationChannel Channel,
+    IReadOnlyList<string> EventTypes,
+    IReadOnlyList<RewardType> RedemptionTypes,
+    IReadOnlyList<string> RecipientIds,
+    string? WebhookUrl,
+    bool IsEnabled,
+    string? Description = null);
+
+public sealed record LastDelivery(long Id, DeliveryStatus Status, DateTime At, int? StatusCode, string? Error);
+
+public sealed record NotificationRow(
+    long Id, NotificationChannel Channel, IReadOnlyList<string> EventTypes, IReadOnlyList<RewardType> RedemptionTypes,
+    IReadOnlyList<string> RecipientIds, IReadOnlyList<string> RecipientNames, string? WebhookUrl, bool IsEnabled, string? DisabledReason,
+    string? Description, bool RotationInProgress, LastDelivery? LastDelivery)
+{
+    public NotificationInput ToInput() => new(Channel, EventTypes, RedemptionTypes, RecipientIds, WebhookUrl, IsEnabled, Description);
+}
+
+/// <summary>Answered once when a webhook is created: the only time its secret comes back without asking.</summary>
+public sealed record CreatedNotification(long Id, string? Secret);
+
+/// <summary>A member of the team who can receive emails: a staff user who is not disabled.</summary>
+public sealed record TeamMember(string Id, string Name, string Email, string Role);
+
+/// <summary>What the receiver answered to "Send test".</summary>
+public sealed record WebhookTestResult(bool Succeeded, int? StatusCode, string? ResponseExcerpt, string? Error, int DurationMs);

@@ -1,0 +1,19 @@
+namespace RewardPortal.Core.Redemptions;
+
+/// <param name="IdempotencyKey">Repeating a request with the same key returns the first result and charges once.</param>
+public record RedeemRequest(long ParticipantId, long RewardId, string? IdempotencyKey = null);
+
+/// <param name="Replayed">True when an earlier request with the same idempotency key made this redemption.</param>
+public record RedeemResult(Redemption Redemption, bool Replayed);
+
+/// <summary>Stable reasons a redemption is refused, for API clients that branch on them.</summary>
+public static class RedemptionErrors
+{
+    public const string InsufficientBalance = "insufficient_balance";
+    public const string OutOfStock = "out_of_stock";
+    public const string VoucherPoolEmpty = "voucher_pool_empty";
+    public const string RewardUnavailable = "reward_unavailable";
+    public const string ParticipantSuspended = "participant_suspended";
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+    public const string AlreadyDecided = "already_decided";
+}

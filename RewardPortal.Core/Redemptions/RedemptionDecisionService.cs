@@ -1,0 +1,83 @@
+using Microsoft.EntityFrameworkCore;
+using RewardPortal.Core.Auditing;
+using RewardPortal.Core.Common;
+using RewardPortal.Core.Data;
+using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Events;
+using RewardPortal.Core.Participants;
+
+namespace RewardPortal.Core.Redemptions;
+
+/// <summary>
+/// Closes the loop on a redemption: fulfil, or refuse and refund. A decision is made once: the status changes only
+/// from Requested, in the database, so of two team members clicking at once exactly one wins.
+/// </summary>
+public sealed class RedemptionDecisionService(
+    IDbContextFactory<RewardPortalDbContext> dbFactory, EventRecorder events, IDeliverySignal signal, TimeProvider clock)
+{
+    public const int MaxMessageLength = 2000;
+
+    public Task<Redemption> FulfilAsync(long redemptionId, string? message, string actor, CancellationToken cancellationToken = default) =>
+        DecideAsync(redemptionId, RedemptionStatus.Fulfilled, message, actor, cancellationToken);
+
+    public Task<Redemption> RefuseAsync(long redemptionId, string? message, string actor, CancellationToken cancellationToken = default) =>
+        DecideAsync(redemptionId, RedemptionStatus.Refused, message, actor, cancellationToken);
+
+    private async Task<Redemption> DecideAsync(long redemptionId, RedemptionStatus decision, string? message, string actor, CancellationToken cancellationToken)
+    {
+        message = string.IsNullOrWhiteSpace(message) ? null : message.Trim();
+        if (message is { Length: > MaxMessageLength })
+            throw PortalException.Invalid($"The message may be at most {MaxMessageLength} characters.", "message");
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var decided = await db.Redemptions.Where(r => r.Id == redemptionId && r.Status == RedemptionStatus.Requested)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, decision)
+                .SetProperty(r => r.Message, message)
+                .SetProperty(r => r.DecidedAt, now)
+                .SetProperty(r => r.DecidedBy, actor), cancellationToken);
+        var redemption = await db.Redemptions.FirstOrDefaultAsync(r => r.Id == redemptionId, cancellationToken)
+            ?? throw PortalException.NotFound("The redemption");
+        if (decided == 0)
+            throw PortalException.Conflict(
+                $"This redemption was already {redemption.Status.ToString().ToLowerInvariant()} by {redemption.DecidedBy} at {redemption.DecidedAt:yyyy-MM-dd HH:mm} UTC.",
+                RedemptionErrors.AlreadyDecided);
+
+        if (decision == RedemptionStatus.Refused)
+            await RefundAsync(db, redemption, actor, now, cancellationToken);
+        db.RedemptionStatusChanges.Add(new RedemptionStatusChange { RedemptionId = redemption.Id, Status = decision, Actor = actor, Message = message, At = now });
+
+        var participant = await db.Participants.AsNoTracking().FirstAsync(p => p.Id == redemption.ParticipantId, cancellationToken);
+        var type = decision == RedemptionStatus.Fulfilled ? EventTypes.RedemptionFulfilled : EventTypes.RedemptionRefused;
+        await events.RecordAsync(db, type, RedemptionEventData.Of(redemption, participant),
+            new EventSubject(redemption.Id, redemption.ParticipantId, redemption.RewardId, redemption.RewardType), cancellationToken);
+        db.Audit(actor, type, nameof(Redemption), redemption.Id, message);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        signal.DeliveriesWritten();
+        return redemption;
+    }
+
+    /// <summary>Gives the cost back and the unit back to stock. A voucher code, once shown, stays used.</summary>
+    private static async Task RefundAsync(RewardPortalDbContext db, Redemption redemption, string actor, DateTime now, CancellationToken cancellationToken)
+    {
+        var cost = redemption.Cost;
+        if (redemption.CostCurrency == Currency.Points)
+            await db.Participants.Where(p => p.Id == redemption.ParticipantId)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.PointsBalance, p => p.PointsBalance + cost), cancellationToken);
+        else
+            await db.Participants.Where(p => p.Id == redemption.ParticipantId)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.CashBalanceMinor, p => p.CashBalanceMinor + cost), cancellationToken);
+        var balance = await db.Participants.Where(p => p.Id == redemption.ParticipantId)
+            .Select(p => redemption.CostCurrency == Currency.Points ? p.PointsBalance : p.CashBalanceMinor).FirstAsync(cancellationToken);
+        db.LedgerEntries.Add(new LedgerEntry
+        {
+            ParticipantId = redemption.ParticipantId, Currency = redemption.CostCurrency, Amount = cost, BalanceAfter = balance,
+            Kind = LedgerEntryKind.Refund, Reason = $"Refund: {redemption.Reward.Name} was refused", Actor = actor, RedemptionId = redemption.Id, CreatedAt = now,
+        });
+        await db.Rewards.Where(r => r.Id == redemption.RewardId && r.Stock != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Stock, r => r.Stock + 1), cancellationToken);
+    }
+}

@@ -1,0 +1,123 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
+using RewardPortal.Core.Identity;
+using RewardPortal.Core.Participants;
+using RewardPortal.Core.Rewards;
+using RewardPortal.Tests.Infrastructure;
+using RewardPortal.Web.Components.Pages.Portal;
+
+namespace RewardPortal.Tests.Components;
+
+public sealed class PortalPagesTests : ComponentTest
+{
+    private const string UserId = "ada@example.com";
+
+    private async Task<Participant> ParticipantAsync(long points)
+    {
+        await using var db = Database.CreateDbContext();
+        var participant = new Participant { Name = "Ada Lovelace", Email = UserId, UserId = UserId, PointsBalance = points, CreatedAt = DateTime.UtcNow };
+        db.Participants.Add(participant);
+        await db.SaveChangesAsync();
+        db.LedgerEntries.Add(new LedgerEntry { ParticipantId = participant.Id, Amount = points, BalanceAfter = points, Reason = "Welcome bonus", Actor = "test", CreatedAt = DateTime.UtcNow });
+        await db.SaveChangesAsync();
+        SignInAs(UserId, Roles.Participant);
+        return participant;
+    }
+
+    private async Task<Reward> RewardAsync(string name, RewardType type, long cost, int codes = 0, long? stock = null)
+    {
+        await using var db = Database.CreateDbContext();
+        var reward = new Reward { Name = name, Type = type, Cost = cost, Stock = stock, Description = $"{name} description", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
+        db.Rewards.Add(reward);
+        await db.SaveChangesAsync();
+        db.VoucherCodes.AddRange(Enumerable.Range(1, codes).Select(i => new VoucherCode { RewardId = reward.Id, Code = $"{name.ToUpperInvariant()}-{i}", CreatedAt = DateTime.UtcNow }));
+        await db.SaveChangesAsync();
+        return reward;
+    }
+
+    [Fact]
+    public async Task HomeShowsBothBalancesAndRecentActivity()
+    {
+        await ParticipantAsync(points: 1_250);
+
+        var page = Render<PortalHome>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=balance]").Count));
+        Assert.Contains("1,250 pts", page.FindAll("[data-testid=balance]")[0].TextContent);
+        page.WaitForAssertion(() => Assert.Contains("Welcome bonus", page.Find("[data-testid=ledger]").TextContent));
+    }
+
+    [Fact]
+    public void AUserWithNoParticipantRecordIsToldSo()
+    {
+        SignInAs("stranger@example.com", Roles.Participant);
+
+        var page = Render<PortalHome>();
+
+        page.WaitForAssertion(() => Assert.Contains("not linked to a participant", page.Find("[data-testid=no-participant]").TextContent));
+    }
+
+    [Fact]
+    public async Task RedeemingAVoucherShowsTheCodeAndUnaffordableRewardsStandApart()
+    {
+        await ParticipantAsync(points: 300);
+        await RewardAsync("Coffee", RewardType.VoucherCode, cost: 200, codes: 2);
+        await RewardAsync("Laptop", RewardType.Custom, cost: 90_000);
+        var dialogs = RenderProviders();
+        var page = Render<Redeem>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=reward-card]").Count));
+        var laptop = page.FindAll("[data-testid=reward-card]").Single(c => c.TextContent.Contains("Laptop"));
+        Assert.Contains("reward-card--unaffordable", laptop.ClassName);
+        Assert.Contains("Not enough", laptop.TextContent);
+
+        page.FindAll("[data-testid=reward-card]").Single(c => c.TextContent.Contains("Coffee")).QuerySelector("[data-testid=redeem]")!.Click();
+        dialogs.WaitForElement("[data-testid=confirm-redeem]").Click();
+
+        dialogs.WaitForAssertion(() => Assert.Equal("COFFEE-1", dialogs.Find("[data-testid=voucher-code]").TextContent.Trim()));
+        await using var db = Database.CreateDbContext();
+        Assert.Equal(100, (await db.Participants.SingleAsync()).PointsBalance);
+    }
+
+    [Fact]
+    public async Task ARefusedRedemptionSaysWhyAndChargesNothing()
+    {
+        await ParticipantAsync(points: 300);
+        await RewardAsync("Laptop", RewardType.Custom, cost: 90_000);
+        var dialogs = RenderProviders();
+        var page = Render<Redeem>();
+
+        page.WaitForElement("[data-testid=redeem]").Click();
+        dialogs.WaitForElement("[data-testid=confirm-redeem]").Click();
+
+        dialogs.WaitForAssertion(() => Assert.Contains("Not enough points", dialogs.Find("[data-testid=redeem-error]").TextContent));
+        await using var db = Database.CreateDbContext();
+        Assert.Equal(0, await db.Redemptions.CountAsync());
+    }
+
+    [Fact]
+    public async Task ACustomRedemptionIsRequestedAndListedWithTheTeamsMessageLater()
+    {
+        var participant = await ParticipantAsync(points: 1_000);
+        var hoodie = await RewardAsync("Hoodie", RewardType.Custom, cost: 500, stock: 3);
+        var dialogs = RenderProviders();
+        var page = Render<Redeem>();
+        page.WaitForAssertion(() => Assert.Contains("3 left", page.Find("[data-testid=reward-card]").TextContent));
+
+        page.Find("[data-testid=redeem]").Click();
+        dialogs.WaitForElement("[data-testid=confirm-redeem]").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("our team will fulfil it", dialogs.Find("[data-testid=redeem-result]").TextContent));
+
+        await using (var db = Database.CreateDbContext())
+        {
+            var redemption = await db.Redemptions.SingleAsync();
+            await Services.GetRequiredService<Core.Redemptions.RedemptionDecisionService>().FulfilAsync(redemption.Id, "Shipped today", "team");
+        }
+        var mine = Render<MyRedemptions>();
+        mine.WaitForAssertion(() => Assert.Contains("Shipped today", mine.Find("[data-testid=team-message]").TextContent));
+        Assert.Contains("Fulfilled", mine.Find("[data-testid=status]").TextContent);
+        Assert.Equal(participant.Id, (await Database.CreateDbContext().Redemptions.SingleAsync()).ParticipantId);
+        _ = hoodie;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using Microsoft.AspNetCore.Mvc.Testing;
+using RewardPortal.Tests.Infrastructure;
+
+namespace RewardPortal.Tests.Foundation;
+
+[Collection(HostedAppCollection.Name)]
+public sealed class SignInTests(SignInTests.Fixture fixture) : IClassFixture<SignInTests.Fixture>
+{
+    private HttpClient NewClient() =>
+        fixture.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    [Fact]
+    public async Task AWrongPasswordReturnsToTheFormWithAMessage()
+    {
+        var client = NewClient();
+        var response = await client.PostAsync("/account/login", await SignIn.LoginFormAsync(client, PortalFactory.OwnerEmail, "wrong-password"));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("error=invalid", response.Headers.Location!.OriginalString);
+        var page = await client.GetStringAsync(response.Headers.Location);
+        Assert.Contains("do not match an active account", page);
+    }
+
+    [Fact]
+    public async Task APostWithoutTheAntiforgeryTokenIsRefused()
+    {
+        var client = NewClient();
+        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = PortalFactory.OwnerEmail,
+            ["password"] = PortalFactory.OwnerPassword,
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnOffSiteReturnUrlIsIgnored()
+    {
+        var client = NewClient();
+        var response = await client.PostAsync("/account/login",
+            await SignIn.LoginFormAsync(client, PortalFactory.OwnerEmail, PortalFactory.OwnerPassword, returnUrl: "//evil.example/steal"));
+
+        Assert.Equal("/", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task SigningOutEndsTheSession()
+    {
+        var client = await fixture.Factory.ClientForAsync(PortalFactory.OwnerEmail, PortalFactory.OwnerPassword);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin")).StatusCode);
+        var page = await client.GetStringAsync("/admin");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+
+        await client.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/admin")).StatusCode);
+    }
+
+    public sealed class Fixture : IDisposable
+    {
+        public PortalFactory Factory { get; } = new();
+
+        public void Dispose() => Factory.Dispose();
+    }
+}

@@ -1,0 +1,79 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using RewardPortal.Core.Common;
+using RewardPortal.Core.Data;
+using RewardPortal.Core.Events;
+using RewardPortal.Core.Notifications;
+
+namespace RewardPortal.Web.Api;
+
+public record WebhookBody(string? Url, List<string>? Events, bool? Enabled, string? Description);
+
+/// <summary>Answered once, on creation: the signing secret is not shown again except to the Owner in Settings > Notifications.</summary>
+public record CreatedWebhookResponse(long Id, string? Url, IReadOnlyList<string> Events, bool Enabled, string Secret);
+
+internal static partial class WebhooksApi
+{
+    static partial void MapCommands(RouteGroupBuilder group)
+    {
+        group.MapPost("/", CreateAsync).WithName("CreateWebhook");
+        group.MapPatch("/{id:long}", UpdateAsync).WithName("UpdateWebhook");
+        group.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteWebhook")
+            .WithDescription("Deletes the webhook; its delivery history stays.");
+    }
+
+    public static async Task<Created<CreatedWebhookResponse>> CreateAsync(WebhookBody body, NotificationService notifications, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var input = new NotificationInput(NotificationChannel.Webhook, body.Events ?? [], [], [], body.Url, body.Enabled ?? true, body.Description);
+        var created = await WithApiFieldNames(() => notifications.CreateAsync(input, ApiActor.Of(user), isOwner: true, cancellationToken));
+        return TypedResults.Created($"/api/v1/webhooks/{created.Id}",
+            new CreatedWebhookResponse(created.Id, input.WebhookUrl, input.EventTypes, input.IsEnabled, created.Secret!));
+    }
+
+    public static async Task<Ok<WebhookResponse>> UpdateAsync(long id, WebhookBody body, NotificationService notifications,
+        IDbContextFactory<RewardPortalDbContext> dbFactory, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var current = (await notifications.ListAsync(cancellationToken)).FirstOrDefault(n => n.Id == id && n.Channel == NotificationChannel.Webhook)
+            ?? throw PortalException.NotFound("The webhook");
+        var input = current.ToInput() with
+        {
+            WebhookUrl = body.Url ?? current.WebhookUrl,
+            EventTypes = body.Events ?? current.EventTypes.ToList(),
+            IsEnabled = body.Enabled ?? current.IsEnabled,
+            Description = body.Description ?? current.Description,
+        };
+        await WithApiFieldNames(async () =>
+        {
+            await notifications.UpdateAsync(id, input, ApiActor.Of(user), isOwner: true, cancellationToken);
+            return true;
+        });
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return TypedResults.Ok(WebhookResponse.Of(await db.Notifications.AsNoTracking().FirstAsync(n => n.Id == id, cancellationToken)));
+    }
+
+    /// <summary>The service names the screens' fields; the API calls them url and events.</summary>
+    private static async Task<T> WithApiFieldNames<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (PortalException e) when (e.Field is "webhookUrl" or "eventTypes")
+        {
+            throw new PortalException(e.Kind, e.Message, e.Field == "webhookUrl" ? "url" : "events", e.Code);
+        }
+    }
+
+    public static async Task<NoContent> DeleteAsync(long id, NotificationService notifications, IDbContextFactory<RewardPortalDbContext> dbFactory,
+        ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            if (!await db.Notifications.AnyAsync(n => n.Id == id && n.Channel == NotificationChannel.Webhook && !n.IsDeleted, cancellationToken))
+                throw PortalException.NotFound("The webhook");
+        }
+        await notifications.DeleteAsync(id, ApiActor.Of(user), isOwner: true, cancellationToken);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,22 @@
+using Hangfire;
+using RewardPortal.Core.Deliveries;
+
+namespace RewardPortal.Web.Extensions;
+
+internal static class DeliveryEngineExtensions
+{
+    /// <summary>Nodes that run background work also run the delivery dispatcher.</summary>
+    public static void AddDeliveryDispatcher(this IServiceCollection services) =>
+        services.AddHostedService(sp => sp.GetRequiredService<DeliveryDispatcher>());
+
+    /// <summary>The every-minute sweep, and a drain on start: unfinished deliveries are queued again after any restart.</summary>
+    public static void UseDeliveryJobs(this WebApplication app)
+    {
+        var node = app.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new();
+        if (node.Role == NodeRole.Web)
+            return;
+        app.Services.GetRequiredService<IRecurringJobManager>()
+            .AddOrUpdate<DeliverySweepJob>(DeliverySweepJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<DeliveryJobScheduler>().RequestDrain());
+    }
+}

@@ -1,0 +1,14 @@
+using Hangfire;
+using RewardPortal.Core.Alerts;
+
+namespace RewardPortal.Web.Extensions;
+
+internal static class RecurringJobs
+{
+    /// <summary>Registered once at start with stable ids, so restarts and extra nodes update rather than duplicate them.</summary>
+    public static void RegisterRecurringJobs(this WebApplication app)
+    {
+        var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
+        jobs.AddOrUpdate<AlertMailer>("alert-mailer", mailer => mailer.SendPendingAsync(CancellationToken.None), Cron.Minutely());
+    }
+}
