@@ -16,7 +16,26 @@ public record EventSubject(long? RedemptionId = null, long? ParticipantId = null
 /// </summary>
 public sealed class EventRecorder(TimeProvider clock)
 {
-    public async Task<OutboxEvent> RecordAsync<TData>(RewardPortalDbContext db, string type, TData data, EventSubject subject, CancellationToken cancellationToken = default)
+    public async Task<OutboxEvent> RecordAsync<TData>(RewardPortalDbContext db, string type, TData data, EventSubject subject, CancellationToken cancellationToken = default) =>
+        Add(db, type, data, subject, await MatchingNotificationsAsync(db, type, subject, cancellationToken));
+
+    /// <summary>
+    /// Records many events of one type at once (an import): like <see cref="RecordAsync{TData}"/> for each, but the
+    /// notifications are matched once per distinct reward rather than once per event.
+    /// </summary>
+    public async Task RecordAllAsync<TData>(RewardPortalDbContext db, string type, IEnumerable<(TData Data, EventSubject Subject)> events,
+        CancellationToken cancellationToken = default)
+    {
+        var matches = new Dictionary<(long?, RewardType?), List<Notification>>();
+        foreach (var (data, subject) in events)
+        {
+            if (!matches.TryGetValue((subject.RewardId, subject.RewardType), out var matching))
+                matches[(subject.RewardId, subject.RewardType)] = matching = await MatchingNotificationsAsync(db, type, subject, cancellationToken);
+            Add(db, type, data, subject, matching);
+        }
+    }
+
+    private OutboxEvent Add<TData>(RewardPortalDbContext db, string type, TData data, EventSubject subject, List<Notification> matching)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var outboxEvent = new OutboxEvent
@@ -30,8 +49,7 @@ public sealed class EventRecorder(TimeProvider clock)
             RewardType = subject.RewardType,
         };
         db.Events.Add(outboxEvent);
-
-        foreach (var notification in await MatchingNotificationsAsync(db, type, subject, cancellationToken))
+        foreach (var notification in matching)
         {
             db.Deliveries.Add(new Delivery
             {

@@ -148,25 +148,34 @@ public sealed class ParticipantImportService(
                     outcome.BalancesIgnored++;
                 continue;
             }
+            // The opening balance goes in with the row; the ledger and events below tell it as two credits after creation.
             participant = new Participant
             {
                 Name = row.Details.Name.Trim(), Email = row.Details.Email, Address = row.Details.Address,
-                CustomFields = row.Details.CustomFields, CreatedAt = now,
+                CustomFields = row.Details.CustomFields, PointsBalance = row.Points, CashBalanceMinor = row.CashMinor, CreatedAt = now,
             };
             db.Participants.Add(participant);
             created.Add((participant, row));
         }
         await db.SaveChangesAsync(cancellationToken);
 
+        // Events in bulk: the notifications are matched once per batch, not once per participant.
+        var createdEvents = new List<(ParticipantEventData, EventSubject)>(created.Count);
+        var credits = new List<(CreditEventData, EventSubject)>();
         foreach (var (participant, row) in created)
         {
-            await events.RecordAsync(db, EventTypes.ParticipantCreated, new ParticipantEventData(ParticipantPayload.Of(participant)),
-                new EventSubject(ParticipantId: participant.Id), cancellationToken);
-            await CreditAsync(db, participant, Currency.Points, row.Points, actor, now, cancellationToken);
-            await CreditAsync(db, participant, Currency.Cash, row.CashMinor, actor, now, cancellationToken);
+            var subject = new EventSubject(ParticipantId: participant.Id);
+            var opened = ParticipantPayload.Of(participant) with { PointsBalance = 0, CashBalanceMinor = 0 };
+            createdEvents.Add((new ParticipantEventData(opened), subject));
+            if (row.Points > 0)
+                credits.Add((Credit(db, opened with { PointsBalance = row.Points }, Currency.Points, row.Points, actor, now), subject));
+            if (row.CashMinor > 0)
+                credits.Add((Credit(db, opened with { PointsBalance = row.Points, CashBalanceMinor = row.CashMinor }, Currency.Cash, row.CashMinor, actor, now), subject));
             if (row.Points > 0 || row.CashMinor > 0)
                 outcome.Credited++;
         }
+        await events.RecordAllAsync(db, EventTypes.ParticipantCreated, createdEvents, cancellationToken);
+        await events.RecordAllAsync(db, EventTypes.PointsAwarded, credits, cancellationToken);
         outcome.Created = created.Count;
         db.Audit(actor, "participants.imported", nameof(Participant), null,
             $"rows {batch[0].Row}-{batch[^1].Row}: {outcome.Created} created, {outcome.Updated} updated, {outcome.Credited} credited");
@@ -177,20 +186,16 @@ public sealed class ParticipantImportService(
         return outcome;
     }
 
-    private async Task CreditAsync(RewardPortalDbContext db, Participant participant, Currency currency, long amount, string actor, DateTime now,
-        CancellationToken cancellationToken)
+    /// <summary>The ledger entry of one opening credit, and its event's data; <paramref name="after"/> is the participant just after it.</summary>
+    private static CreditEventData Credit(RewardPortalDbContext db, ParticipantPayload after, Currency currency, long amount, string actor, DateTime now)
     {
-        if (amount == 0)
-            return;
-        var balance = currency == Currency.Points ? participant.PointsBalance += amount : participant.CashBalanceMinor += amount;
+        var balance = currency == Currency.Points ? after.PointsBalance : after.CashBalanceMinor;
         db.LedgerEntries.Add(new LedgerEntry
         {
-            ParticipantId = participant.Id, Currency = currency, Amount = amount, BalanceAfter = balance,
+            ParticipantId = after.Id, Currency = currency, Amount = amount, BalanceAfter = balance,
             Kind = LedgerEntryKind.Award, Reason = CreditReason, Actor = actor, CreatedAt = now,
         });
-        await events.RecordAsync(db, EventTypes.PointsAwarded,
-            new CreditEventData(ParticipantPayload.Of(participant), currency, amount, balance, CreditReason),
-            new EventSubject(ParticipantId: participant.Id), cancellationToken);
+        return new CreditEventData(after, currency, amount, balance, CreditReason);
     }
 
     /// <summary>A known participant takes the file's non-blank cells; blank cells keep what is there.</summary>

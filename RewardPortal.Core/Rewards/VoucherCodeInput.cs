@@ -7,8 +7,9 @@ namespace RewardPortal.Core.Rewards;
 /// <summary>Reads voucher codes from what an admin pastes (one per line) or uploads (a CSV whose first column is the code).</summary>
 public static class VoucherCodeInput
 {
+    /// <summary>One code per line. The line break after the last code is not a blank line.</summary>
     public static IEnumerable<string> FromText(string? text) =>
-        (text ?? "").Split('\n').Select(line => line.TrimEnd('\r'));
+        string.IsNullOrEmpty(text) ? [] : text.TrimEnd('\r', '\n').Split('\n').Select(line => line.TrimEnd('\r'));
 
     /// <summary>The first column of every row; a first row that reads "code" is a header and is skipped. Blank rows count as blanks.</summary>
     public static async Task<List<string>> FromCsvAsync(Stream csv, CancellationToken cancellationToken = default)

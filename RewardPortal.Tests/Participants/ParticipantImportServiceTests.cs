@@ -75,8 +75,11 @@ public sealed class ParticipantImportServiceTests : IDisposable
         var ledger = await check.LedgerEntries.OrderBy(e => e.Id).ToListAsync();
         Assert.Equal([(Currency.Points, 2500L), (Currency.Cash, 5000L)], ledger.Select(e => (e.Currency, e.Amount)));
         Assert.All(ledger, e => Assert.Equal((LedgerEntryKind.Award, Actor), (e.Kind, e.Actor)));
-        var events = await check.Events.OrderBy(e => e.Id).Select(e => e.Type).ToListAsync();
-        Assert.Equal([EventTypes.ParticipantCreated, EventTypes.PointsAwarded, EventTypes.PointsAwarded, EventTypes.ParticipantCreated], events);
+        var events = await check.Events.OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal([EventTypes.ParticipantCreated, EventTypes.ParticipantCreated, EventTypes.PointsAwarded, EventTypes.PointsAwarded], events.Select(e => e.Type));
+        // participant.created shows the participant as created, before the opening balance.
+        Assert.Contains("\"pointsBalance\":0", events[0].DataJson);
+        Assert.Contains("\"balanceAfter\":2500", events[2].DataJson);
         Assert.Equal(4, await check.Deliveries.CountAsync());
     }
 

@@ -129,7 +129,7 @@ public sealed class VoucherPoolServiceTests(ITestOutputHelper output) : IDisposa
         var csv = new MemoryStream(Encoding.UTF8.GetBytes("code,note\nA-1,first\n\nA-2,second\n\"A-3\",third\n"));
 
         var codes = await VoucherCodeInput.FromCsvAsync(csv);
-        var pasted = VoucherCodeInput.FromText("B-1\r\nB-2\n\nB-3").ToList();
+        var pasted = VoucherCodeInput.FromText("B-1\r\nB-2\n\nB-3\r\n").ToList();
 
         Assert.Equal(["A-1", "", "A-2", "A-3"], codes);
         Assert.Equal(["B-1", "B-2", "", "B-3"], pasted);

@@ -1,0 +1,56 @@
+using Microsoft.Playwright;
+using RewardPortal.Core.Seeding;
+using RewardPortal.Tests.Infrastructure;
+
+namespace RewardPortal.Tests.EndToEnd;
+
+/// <summary>The admin screens in a real browser on the demo data: the MudBlazor pieces bUnit cannot run (popovers, uploads, paging).</summary>
+[Collection(HostedAppCollection.Name)]
+public sealed class AdminScreensTests
+{
+    [BrowserFact]
+    public async Task AnAdminAssignsAWebhookFillsAVoucherPoolAndFindsAParticipant()
+    {
+        using var factory = new PortalFactory(new() { ["Seed:Demo"] = "true" });
+        var address = factory.StartOnRealPort();
+        await using var browser = await BrowserSession.StartAsync(address);
+        var page = await browser.NewPageAsync();
+        await BrowserSession.SignInAsync(page, "admin@example.com", DemoSeeder.DemoPassword);
+
+        await page.GotoAsync("/admin/rewards");
+        await Assertions.Expect(page.GetByTestId("reward-name")).ToHaveCountAsync(4);
+        var coffee = page.Locator("tr", new() { HasText = "Coffee voucher" });
+        await coffee.GetByTestId("edit-reward").ClickAsync();
+        await page.GetByTestId("reward-webhooks").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Demo: fulfilment system" }).ClickAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await BrowserSession.ScreenshotAsync(page, "admin-reward-dialog");
+        await page.GetByTestId("reward-save").ClickAsync();
+        await Assertions.Expect(coffee).ToContainTextAsync("Demo: fulfilment system");
+
+        await coffee.GetByTestId("voucher-counts").ClickAsync();
+        await page.GetByTestId("pool-paste").FillAsync("NEW-1\nNEW-2\nNEW-1\nCOFFEE-0001-DEMO\n");
+        await page.GetByTestId("pool-add").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("pool-result")).ToContainTextAsync("Added 2. Rejected 2: 2 duplicates, 0 blank");
+        await Assertions.Expect(page.GetByTestId("pool-counts")).ToContainTextAsync("22 available");
+        await BrowserSession.ScreenshotAsync(page, "admin-voucher-pool");
+        await page.GetByTestId("pool-close").ClickAsync();
+        await Assertions.Expect(coffee).ToContainTextAsync("22 available · 0 used");
+        await BrowserSession.ScreenshotAsync(page, "admin-rewards");
+
+        await page.GotoAsync("/admin/participants");
+        await Assertions.Expect(page.GetByTestId("participant-total")).ToHaveTextAsync("3 participants");
+        await page.GetByTestId("participant-search").FillAsync("gra");
+        await Assertions.Expect(page.GetByTestId("participant-total")).ToHaveTextAsync("1 participant");
+        await page.Locator("[data-testid=participants] tbody tr").First.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("participant-heading")).ToHaveTextAsync("Grace Hopper");
+        await Assertions.Expect(page.Locator("[data-testid=ledger] tbody tr").First).ToContainTextAsync("Welcome bonus");
+        await BrowserSession.ScreenshotAsync(page, "admin-participant-detail");
+
+        await page.GotoAsync("/admin/audit");
+        await Assertions.Expect(page.Locator("[data-testid=audit] tbody tr").First).ToContainTextAsync("voucher_codes.imported");
+        await page.GotoAsync("/settings/users");
+        await Assertions.Expect(page.GetByTestId("user-name")).ToHaveCountAsync(3);
+        await BrowserSession.ScreenshotAsync(page, "admin-users");
+    }
+}
