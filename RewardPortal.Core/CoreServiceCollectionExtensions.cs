@@ -75,7 +75,7 @@ public static class CoreServiceCollectionExtensions
         else
         {
             var sqlite = SqliteConnectionString(connectionString ?? DefaultSqliteConnectionString, contentRoot);
-            services.AddDbContextFactory<SqliteRewardPortalDbContext>(o => o.UseSqlite(sqlite));
+            services.AddDbContextFactory<SqliteRewardPortalDbContext>(o => o.UseSqlite(sqlite).AddInterceptors(new SqliteBusyWaitInterceptor()));
             services.AddSingleton<IDbContextFactory<RewardPortalDbContext>, ProviderDbContextFactory<SqliteRewardPortalDbContext>>();
             services.AddScoped<RewardPortalDbContext>(sp => sp.GetRequiredService<SqliteRewardPortalDbContext>());
         }

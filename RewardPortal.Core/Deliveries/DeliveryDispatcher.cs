@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,20 +15,23 @@ using RewardPortal.Core.Webhooks;
 namespace RewardPortal.Core.Deliveries;
 
 /// <summary>
-/// The engine on a worker node. It claims due deliveries in batches under a lease, sends them with bounded concurrency
-/// overall and per endpoint (a slow receiver holds up only its own lane), claims more as soon as room frees up, and
-/// records outcomes in batched writes. It sleeps until a commit wakes it (<see cref="IDeliverySignal"/>), a retry falls
-/// due or a Hangfire drain/sweep job nudges it. The rows are the record: stopping loses nothing, and unfinished
-/// deliveries are picked up again on start.
+/// The engine on a worker node. One loop owns the database side: each turn is one transaction that records the outcomes
+/// finished since the last turn and claims due deliveries under a lease, as far as there is room. Sends run beside it
+/// with bounded concurrency overall and per endpoint (a slow receiver holds up only its own lane), and report back
+/// through a channel. The loop sleeps until a commit wakes it (<see cref="IDeliverySignal"/>), an attempt finishes, a
+/// retry falls due, or a Hangfire drain or sweep job nudges it. The rows are the record: stopping loses nothing, and
+/// unfinished deliveries are picked up again on start.
 /// </summary>
 public sealed class DeliveryDispatcher : BackgroundService
 {
+    private const int MaxOutcomesPerTurn = 1000;
+    private static readonly TimeSpan OutcomeDelay = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan SafetyWake = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxIdle = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(5);
 
     private readonly IDbContextFactory<RewardPortalDbContext> dbFactory;
     private readonly IServiceProvider services;
-    private readonly RetryPolicy policy;
     private readonly DeliveryFailureAlerts alerts;
     private readonly DeliveryJobScheduler scheduler;
     private readonly IMailTransport mail;
@@ -36,11 +40,16 @@ public sealed class DeliveryDispatcher : BackgroundService
     private readonly TimeProvider clock;
     private readonly ILogger<DeliveryDispatcher> logger;
     private readonly DeliveryStore store;
-    private readonly SemaphoreSlim sending;
+    private readonly OutcomeWriter writer;
+    private readonly ConcurrentQueue<Lane> waitingLanes = new();
     private readonly ConcurrentDictionary<long, Lane> lanes = new();
     private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<Outcome> outcomes = Channel.CreateUnbounded<Outcome>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<Task, bool> afterCommit = new();
     private TaskCompletionSource passDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int outstanding;
+    private int workers;
+    private int waitingOutcomes;
     private volatile bool running;
 
     public DeliveryDispatcher(
@@ -48,10 +57,10 @@ public sealed class DeliveryDispatcher : BackgroundService
         DeliveryJobScheduler scheduler, IMailTransport mail, NotificationEmailComposer composer, IOptions<WebhookOptions> options,
         TimeProvider clock, ILogger<DeliveryDispatcher> logger)
     {
-        (this.dbFactory, this.services, this.policy, this.alerts, this.scheduler) = (dbFactory, services, policy, alerts, scheduler);
-        (this.mail, this.composer, this.options, this.clock, this.logger) = (mail, composer, options.Value, clock, logger);
+        (this.dbFactory, this.services, this.alerts, this.scheduler, this.mail) = (dbFactory, services, alerts, scheduler, mail);
+        (this.composer, this.options, this.clock, this.logger) = (composer, options.Value, clock, logger);
         store = new DeliveryStore(dbFactory, clock);
-        sending = new SemaphoreSlim(this.options.MaxConcurrency);
+        writer = new OutcomeWriter(policy, clock);
     }
 
     /// <summary>Names this process's leases: machine, process and a random part, unique per start.</summary>
@@ -62,14 +71,14 @@ public sealed class DeliveryDispatcher : BackgroundService
     /// <summary>Claimed deliveries not yet finished on this node.</summary>
     public int Outstanding => Volatile.Read(ref outstanding);
 
-    // Claim up to twice the send concurrency, so the next sends are ready; claim again once half of that is done.
-    private int HighWater => options.MaxConcurrency * 2;
-    private int LowWater => options.MaxConcurrency;
+    // Keep up to four rounds of sends claimed, so the next ones are ready the moment a slot frees up.
+    private int HighWater => options.MaxConcurrency * 4;
     private int LaneCapacity => options.MaxConcurrencyPerEndpoint * 4;
+    private int OutcomeBatch => Math.Max(16, options.MaxConcurrency);
 
     public void Wake() => wake.Writer.TryWrite(true);
 
-    /// <summary>Wakes the dispatcher and waits until a pass finds nothing more due (everything due has been claimed).</summary>
+    /// <summary>Wakes the dispatcher and waits until a turn finds nothing more due (everything due has been claimed).</summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
         var pass = Volatile.Read(ref passDone);
@@ -96,144 +105,310 @@ public sealed class DeliveryDispatcher : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         await Task.Yield();
-        var recorder = new DeliveryRecorder(dbFactory, policy, alerts, scheduler, clock, logger, Wake);
         var email = new EmailLane(mail, composer, clock, logger);
-        var recording = recorder.RunAsync();
         var emailing = email.RunAsync(stopping);
         running = true;
         logger.LogInformation("Delivery engine running as {Node}: {Concurrency} sends at once, {PerEndpoint} per endpoint, timeout {Timeout}.",
             Node, options.MaxConcurrency, options.MaxConcurrencyPerEndpoint, options.Timeout);
         try
         {
-            await PumpAsync(recorder, email, stopping);
+            await using var database = new EngineDatabase(dbFactory);
+            await LoopAsync(database, email, stopping);
         }
         finally
         {
             running = false;
-            await WaitForOutstandingAsync();
             email.Complete();
             await emailing;
-            recorder.Complete();
-            await recording;
+            await Task.WhenAll(afterCommit.Keys);
             await ReleaseLeasesAsync();
             passDone.TrySetResult();
         }
     }
 
-    private async Task PumpAsync(DeliveryRecorder recorder, EmailLane email, CancellationToken stopping)
+    private async Task LoopAsync(EngineDatabase database, EmailLane email, CancellationToken stopping)
     {
-        while (!stopping.IsCancellationRequested)
+        var batch = new List<Outcome>(MaxOutcomesPerTurn);
+        var batchSince = 0L;
+        var failures = 0;
+        var stopDeadline = DateTime.MaxValue;
+        while (true)
         {
+            var read = 0;
+            while (batch.Count < MaxOutcomesPerTurn && outcomes.Reader.TryRead(out var outcome))
+            {
+                if (batch.Count == 0)
+                    batchSince = Stopwatch.GetTimestamp();
+                batch.Add(outcome);
+                read++;
+            }
+            Interlocked.Add(ref waitingOutcomes, -read);
+            var isStopping = stopping.IsCancellationRequested;
+            if (isStopping)
+            {
+                // Stopping: no more claims; record what the cancelled sends still report, then give the leases back.
+                stopDeadline = stopDeadline == DateTime.MaxValue ? DateTime.UtcNow.AddSeconds(30) : stopDeadline;
+                if ((batch.Count == 0 && Outstanding == 0) || DateTime.UtcNow > stopDeadline)
+                    return;
+            }
+
+            // Claim at once while the senders could run short; otherwise wait until a good batch fits, and record outcomes
+            // in batches too (a few milliseconds late at most), so that turns stay few and large under load. Whether
+            // anything is due is read first, outside any transaction.
+            var capacity = isStopping ? 0 : HighWater - Outstanding;
+            var wantClaim = capacity > 0 && (Outstanding < options.MaxConcurrency || capacity >= HighWater / 2);
+            var waited = batch.Count == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(batchSince);
+            DateTime? nextDue = null;
+            var claim = false;
             try
             {
-                var capacity = HighWater - Outstanding;
-                if (capacity > 0 && await ClaimAndStartAsync(capacity, recorder, email, stopping) > 0)
-                    continue;
-                if (capacity > 0)
-                    Interlocked.Exchange(ref passDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-                await WaitForWakeAsync(capacity > 0 ? await UntilNextDueAsync(stopping) : MaxIdle, stopping);
+                if (wantClaim)
+                {
+                    nextDue = await NextDueAsync(database, stopping);
+                    claim = nextDue <= clock.GetUtcNow().UtcDateTime;
+                }
+                var record = batch.Count > 0 && (claim || isStopping || batch.Count >= OutcomeBatch || waited >= OutcomeDelay);
+                if (claim || record)
+                {
+                    var claimed = await TurnAsync(database, record ? batch : [], claim ? capacity : 0, email, stopping);
+                    failures = 0;
+                    var recorded = record ? batch.Count : 0;
+                    if (record)
+                        batch.Clear();
+                    if (claimed > 0 || recorded > 0)
+                        continue;
+                }
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
             {
-                return;
+                // The outcomes stay in the batch for the next turn; after repeated failures they are dropped and
+                // their deliveries go out again when the leases run out (at least once, never lost).
+                if (++failures >= 5)
+                {
+                    logger.LogError(e, "Could not record {Count} delivery outcomes after {Failures} tries; they are sent again when their leases run out.",
+                        batch.Count, failures);
+                    batch.Clear();
+                    failures = 0;
+                }
+                else
+                {
+                    logger.LogWarning(e, "A delivery engine turn failed (try {Failures}); trying again in a second.", failures);
+                }
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+                continue;
             }
-            catch (Exception e)
+            catch (OperationCanceledException)
             {
-                logger.LogError(e, "The delivery dispatcher hit an error; it carries on in two seconds.");
-                await WaitForWakeAsync(TimeSpan.FromSeconds(2), stopping);
+                continue;
             }
+            var nothingDue = wantClaim && !claim;
+            if (nothingDue)
+                Interlocked.Exchange(ref passDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+            var wait = isStopping ? TimeSpan.FromMilliseconds(50)
+                : batch.Count > 0 ? OutcomeDelay - waited
+                : nothingDue ? UntilDue(nextDue)
+                : MaxIdle;
+            // Sends wake the loop only when it has something to do (see RunAsync); this is the safety net.
+            if (Outstanding > 0 && wait > SafetyWake)
+                wait = SafetyWake;
+            await WaitForWakeAsync(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait, stopping);
         }
     }
 
-    private async Task<int> ClaimAndStartAsync(int capacity, DeliveryRecorder recorder, EmailLane email, CancellationToken stopping)
+    /// <summary>One transaction: record the batch, claim up to <paramref name="capacity"/>; after the commit, start the sends.</summary>
+    private async Task<int> TurnAsync(EngineDatabase database, List<Outcome> batch, int capacity, EmailLane email, CancellationToken stopping)
     {
-        var (work, targets) = await store.ClaimAsync(Node, Math.Min(capacity, LaneCapacity), SaturatedLanes(), options.LeaseDuration, stopping);
+        await using var db = await database.CreateContextAsync(CancellationToken.None);
+        await using var transaction = await database.BeginTransactionAsync(db, CancellationToken.None);
+        var written = await writer.WriteAsync(db, batch, CancellationToken.None);
+        var (work, targets) = capacity > 0
+            ? await store.ClaimAsync(db, Node, Math.Min(capacity, LaneCapacity), SaturatedLanes(), options.LeaseDuration, CancellationToken.None)
+            : ([], []);
+        await transaction.CommitAsync(CancellationToken.None);
+
+        // One typed client per claim: HttpClient is thread-safe, and its handler (and connection pool) is shared anyway.
+        var sender = work.Count > 0 ? services.GetRequiredService<WebhookSender>() : null;
         foreach (var item in work)
         {
             var target = targets[item.NotificationId];
-            var lane = lanes.GetOrAdd(target.Id, _ => new Lane(options.MaxConcurrencyPerEndpoint));
+            var lane = lanes.GetOrAdd(target.Id, _ => new Lane());
             Interlocked.Increment(ref lane.Outstanding);
             Interlocked.Increment(ref outstanding);
-            _ = RunAsync(item, target, lane, recorder, email, stopping);
+            if (target.Channel == NotificationChannel.Email)
+            {
+                _ = EmailAsync(item, target, lane, email, stopping);
+                continue;
+            }
+            lane.Queue.Enqueue(new Queued(item, target, sender!));
+            StartWorkers(lane, stopping);
         }
+        AfterCommit(written);
         return work.Count;
+    }
+
+    private void AfterCommit(WrittenOutcomes written)
+    {
+        if (written.NextRetry is { } at)
+            scheduler.WakeAt(at);
+        foreach (var notificationId in written.Gone)
+            Track(alerts.WebhookGoneAsync(notificationId));
+        if (written.Failed.Count > 0)
+            Track(alerts.DeliveriesFailedAsync(written.Failed));
+
+        void Track(Task task)
+        {
+            afterCommit[task] = true;
+            task.ContinueWith(t => afterCommit.TryRemove(t, out _), TaskScheduler.Default);
+        }
     }
 
     private List<long> SaturatedLanes() => lanes.Where(l => Volatile.Read(ref l.Value.Outstanding) >= LaneCapacity).Select(l => l.Key).ToList();
 
-    private async Task<TimeSpan> UntilNextDueAsync(CancellationToken stopping)
+    private async Task<DateTime?> NextDueAsync(EngineDatabase database, CancellationToken stopping)
     {
-        var next = await store.NextDueAsync(SaturatedLanes(), stopping);
+        await using var db = await database.CreateContextAsync(stopping);
+        return await store.NextDueAsync(db, SaturatedLanes(), stopping);
+    }
+
+    private TimeSpan UntilDue(DateTime? next)
+    {
         if (next is null)
             return MaxIdle;
         var wait = next.Value - clock.GetUtcNow().UtcDateTime;
-        return wait < TimeSpan.FromMilliseconds(5) ? TimeSpan.FromMilliseconds(5) : wait > MaxIdle ? MaxIdle : wait;
+        return wait > MaxIdle ? MaxIdle : wait;
     }
 
     private async Task WaitForWakeAsync(TimeSpan wait, CancellationToken stopping)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var timeout = stopping.IsCancellationRequested ? new CancellationTokenSource() : CancellationTokenSource.CreateLinkedTokenSource(stopping);
         timeout.CancelAfter(wait);
         try
         {
             await wake.Reader.ReadAsync(timeout.Token);
         }
-        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
         }
     }
 
-    private async Task RunAsync(DeliveryWork work, DeliveryTarget target, Lane lane, DeliveryRecorder recorder, EmailLane email, CancellationToken stopping)
+    /// <summary>
+    /// Starts worker loops for a lane while it has queued work, up to its own limit and the node's. Workers take one
+    /// delivery after another, as a plain HttpClient loop would, so the per-send cost stays close to a bare POST.
+    /// A lane that finds the node's limit reached waits in line for the next worker that finishes.
+    /// </summary>
+    private void StartWorkers(Lane lane, CancellationToken stopping)
     {
-        try
+        while (!lane.Queue.IsEmpty)
         {
-            await Task.Yield();
-            if (target.Channel == NotificationChannel.Email)
+            var current = Volatile.Read(ref lane.Workers);
+            if (current >= options.MaxConcurrencyPerEndpoint)
+                return;
+            if (!TryTakeWorkerSlot())
             {
-                var result = target.IsDeleted ? Deleted() : await email.SendAsync(work, target);
-                await recorder.RecordAsync(work, target, result);
+                waitingLanes.Enqueue(lane);
                 return;
             }
-            await lane.Gate.WaitAsync(stopping);
-            try
+            if (Interlocked.CompareExchange(ref lane.Workers, current + 1, current) != current)
             {
-                await sending.WaitAsync(stopping);
-                try
-                {
-                    // Its turn may come late behind a slow receiver: send only while a whole attempt fits in the lease.
-                    if (clock.GetUtcNow().UtcDateTime + options.Timeout + LeaseMargin > work.LeasedUntil)
-                        await recorder.ReleaseAsync(work, target);
-                    else
-                        await recorder.RecordAsync(work, target, await SendWebhookAsync(work, target, stopping));
-                }
-                finally
-                {
-                    sending.Release();
-                }
+                Interlocked.Decrement(ref workers);
+                continue;
             }
-            finally
-            {
-                lane.Gate.Release();
-            }
+            _ = WorkAsync(lane, stopping);
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+    }
+
+    private bool TryTakeWorkerSlot()
+    {
+        while (true)
         {
-            // Stopping: the lease is given back below and the delivery goes out after the restart (or from another node).
+            var current = Volatile.Read(ref workers);
+            if (current >= options.MaxConcurrency)
+                return false;
+            if (Interlocked.CompareExchange(ref workers, current + 1, current) == current)
+                return true;
         }
-        catch (Exception e)
+    }
+
+    private async Task WorkAsync(Lane lane, CancellationToken stopping)
+    {
+        // Off the loop's thread: it goes back to the database at once.
+        await Task.Yield();
+        try
         {
-            logger.LogError(e, "Delivery {DeliveryId} failed unexpectedly; it is sent again when its lease runs out.", work.Id);
+            while (lane.Queue.TryDequeue(out var queued))
+                await DeliverAsync(queued, lane, stopping);
         }
         finally
         {
-            var laneLeft = Interlocked.Decrement(ref lane.Outstanding);
-            var left = Interlocked.Decrement(ref outstanding);
-            if (left == 0 || left == LowWater - 1 || laneLeft == LaneCapacity / 2 - 1)
-                Wake();
+            Interlocked.Decrement(ref lane.Workers);
+            Interlocked.Decrement(ref workers);
+            // Work may have arrived after the last look; and the freed slot goes to a lane that waited for one.
+            StartWorkers(lane, stopping);
+            while (waitingLanes.TryDequeue(out var waiting))
+            {
+                var before = Volatile.Read(ref workers);
+                StartWorkers(waiting, stopping);
+                if (Volatile.Read(ref workers) > before || Volatile.Read(ref workers) >= options.MaxConcurrency)
+                    break;
+            }
         }
     }
 
-    private async Task<AttemptResult> SendWebhookAsync(DeliveryWork work, DeliveryTarget target, CancellationToken stopping)
+    private async Task DeliverAsync(Queued queued, Lane lane, CancellationToken stopping)
+    {
+        var (work, target, sender) = queued;
+        AttemptResult? result = null;
+        try
+        {
+            // Its turn may come late behind a slow receiver: send only while a whole attempt fits in the lease.
+            if (!stopping.IsCancellationRequested && clock.GetUtcNow().UtcDateTime + options.Timeout + LeaseMargin <= work.LeasedUntil)
+                result = await SendWebhookAsync(sender, work, target, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping: no attempt to record; the lease is given back and the delivery goes out after the restart.
+        }
+        Finish(work, target, lane, result, stopping);
+    }
+
+    private async Task EmailAsync(DeliveryWork work, DeliveryTarget target, Lane lane, EmailLane email, CancellationToken stopping)
+    {
+        AttemptResult? result = null;
+        try
+        {
+            result = target.IsDeleted ? Deleted() : await email.SendAsync(work, target);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Email delivery {DeliveryId} failed unexpectedly.", work.Id);
+            result = AttemptResult.NotSent(clock.GetUtcNow().UtcDateTime, $"Unexpected error: {e.Message}", permanent: false);
+        }
+        Finish(work, target, lane, result, stopping);
+    }
+
+    /// <summary>Hands the outcome to the loop (no result: the delivery is given back unsent) and wakes it if it has a reason.</summary>
+    private void Finish(DeliveryWork work, DeliveryTarget target, Lane lane, AttemptResult? result, CancellationToken stopping)
+    {
+        var waiting = Volatile.Read(ref waitingOutcomes);
+        if (result is not null || !stopping.IsCancellationRequested)
+        {
+            waiting = Interlocked.Increment(ref waitingOutcomes);
+            outcomes.Writer.TryWrite(new Outcome(work, target, result));
+        }
+        var laneLeft = Interlocked.Decrement(ref lane.Outstanding);
+        var left = Interlocked.Decrement(ref outstanding);
+        // Senders may run short, a lane has room again, outcomes wait to be recorded (the first starts the loop's
+        // short batching delay, a full batch goes at once), or shutdown.
+        if (left < options.MaxConcurrency || left == HighWater / 2 || laneLeft == LaneCapacity / 2
+            || waiting == 1 || waiting >= OutcomeBatch || stopping.IsCancellationRequested)
+            Wake();
+    }
+
+    private async Task<AttemptResult> SendWebhookAsync(WebhookSender sender, DeliveryWork work, DeliveryTarget target, CancellationToken stopping)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         if (target.IsDeleted)
@@ -242,7 +417,6 @@ public sealed class DeliveryDispatcher : BackgroundService
             return AttemptResult.NotSent(now, "The webhook has no URL or no secret.", permanent: true);
         try
         {
-            var sender = services.GetRequiredService<WebhookSender>();
             var body = WebhookBody.Compose(work.EventType, work.OccurredAt, work.DataJson);
             return await sender.SendAsync(new WebhookRequest(target.Url, work.MessageId, body, target.Secrets(now)), stopping);
         }
@@ -254,12 +428,6 @@ public sealed class DeliveryDispatcher : BackgroundService
 
     private AttemptResult Deleted() =>
         AttemptResult.NotSent(clock.GetUtcNow().UtcDateTime, "Not sent: the notification was deleted.", permanent: true);
-
-    private async Task WaitForOutstandingAsync()
-    {
-        for (var waited = 0; Outstanding > 0 && waited < 300; waited++)
-            await Task.Delay(100);
-    }
 
     private async Task ReleaseLeasesAsync()
     {
@@ -275,9 +443,12 @@ public sealed class DeliveryDispatcher : BackgroundService
         }
     }
 
-    private sealed class Lane(int concurrency)
+    private sealed record Queued(DeliveryWork Work, DeliveryTarget Target, WebhookSender Sender);
+
+    private sealed class Lane
     {
-        public readonly SemaphoreSlim Gate = new(concurrency);
+        public readonly ConcurrentQueue<Queued> Queue = new();
+        public int Workers;
         public int Outstanding;
     }
 }
