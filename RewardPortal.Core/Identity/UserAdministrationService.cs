@@ -70,6 +70,8 @@ public sealed class UserAdministrationService(IServiceScopeFactory scopes, TimeP
             CheckRole(changes.Role, work.ActorIsOwner, "Only the Owner may make someone an Admin.");
             Check(await work.Users.RemoveFromRoleAsync(user, role));
             Check(await work.Users.AddToRoleAsync(user, changes.Role));
+            // Open sessions carry the old role: a new stamp makes them sign in again with the new one.
+            Check(await work.Users.UpdateSecurityStampAsync(user));
             details.Add($"role: {Roles.DisplayName(role)} -> {Roles.DisplayName(changes.Role)}");
         }
         if (user.DisplayName != name)

@@ -105,7 +105,7 @@ public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
         component.Find($"[data-testid={testId}]").Closest(".mud-input-control")?.TextContent ?? "";
 
     /// <summary>Waits for something a click set off in the database (the renderer does not wait for it).</summary>
-    protected static async Task WaitForAsync(Func<Task<bool>> condition, int timeoutMs = 5_000)
+    protected static async Task WaitForAsync(Func<Task<bool>> condition, int timeoutMs = 10_000)
     {
         var until = DateTime.UtcNow.AddMilliseconds(timeoutMs);
         while (!await condition())

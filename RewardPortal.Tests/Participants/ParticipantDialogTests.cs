@@ -47,7 +47,7 @@ public sealed class ParticipantDialogTests : AdminComponentTest
         dialog.Find("[data-testid=participant-name]").Change("Grace Hopper");
         dialog.Find("[data-testid=participant-email]").Change("grace@example.com");
         dialog.Find("[data-testid=kv-add]").Click();
-        dialog.Find("[data-testid=kv-key]").Change("T-shirt size");
+        dialog.WaitForElement("[data-testid=kv-key]").Change("T-shirt size");
         dialog.Find("[data-testid=kv-value]").Change("S");
         dialog.Find("input[data-testid=participant-with-sign-in]").Change(true);
         dialog.WaitForElement("[data-testid=participant-password]").Change(TestUsers.Password);

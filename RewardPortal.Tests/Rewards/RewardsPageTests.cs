@@ -68,8 +68,8 @@ public sealed class RewardsPageTests : AdminComponentTest
         dialog.Find("[data-testid=reward-cost]").Change("100");
         dialog.Find("[data-testid=kv-add]").Click();
         dialog.Find("[data-testid=kv-add]").Click();
-        var keys = dialog.FindAll("[data-testid=kv-key]");
-        keys[0].Change("sku");
+        dialog.WaitForAssertion(() => Assert.Equal(2, dialog.FindAll("[data-testid=kv-key]").Count));
+        dialog.FindAll("[data-testid=kv-key]")[0].Change("sku");
         dialog.FindAll("[data-testid=kv-key]")[1].Change("sku");
 
         dialog.Find("[data-testid=reward-save]").Click();
@@ -86,7 +86,7 @@ public sealed class RewardsPageTests : AdminComponentTest
         dialog.Find("[data-testid=reward-cost]").Change("10");
         dialog.Find("[data-testid=reward-stock]").Change("25");
         dialog.Find("[data-testid=kv-add]").Click();
-        dialog.Find("[data-testid=kv-key]").Change("payout");
+        dialog.WaitForElement("[data-testid=kv-key]").Change("payout");
         dialog.Find("[data-testid=kv-value]").Change("bank transfer");
 
         dialog.Find("[data-testid=reward-save]").Click();

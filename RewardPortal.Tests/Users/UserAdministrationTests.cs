@@ -126,6 +126,22 @@ public sealed class UserAdministrationTests(UserAdministrationTests.Fixture fixt
     }
 
     [Fact]
+    public async Task ADemotedAdminsOpenSessionLosesTheAdminScreens()
+    {
+        var owner = await fixture.OwnerIdAsync();
+        var admin = (await Users.CreateAsync(new NewStaffUser("Demoted", "demoted@test.local", Roles.Admin, Password), owner)).Id;
+        var client = await fixture.Factory.ClientForAsync("demoted@test.local", Password);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/settings/users")).StatusCode);
+
+        await Users.UpdateAsync(admin, new StaffUserChanges("Demoted", Roles.TeamMember), owner);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/settings/users")).StatusCode);
+        var again = await fixture.Factory.ClientForAsync("demoted@test.local", Password);
+        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/admin/redemptions")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await again.GetAsync("/settings/users")).StatusCode);
+    }
+
+    [Fact]
     public async Task AResetPasswordEndsTheOldSessionAndTheNewPasswordSignsIn()
     {
         var admin = await fixture.Factory.CreateUserAsync("admin-reset@test.local", Roles.Admin);
