@@ -36,6 +36,8 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddDatabase(configuration, contentRoot);
+        services.AddSingleton<SqliteWriteGate>();
+        services.AddSingleton<WriteTransactions>();
         services.AddMail(contentRoot);
         services.AddScoped<DatabaseInitializer>();
         services.AddScoped<DemoSeeder>();

@@ -31,6 +31,7 @@ public sealed class DeliveryDispatcher : BackgroundService
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(5);
 
     private readonly IDbContextFactory<RewardPortalDbContext> dbFactory;
+    private readonly SqliteWriteGate gate;
     private readonly IServiceProvider services;
     private readonly DeliveryFailureAlerts alerts;
     private readonly DeliveryJobScheduler scheduler;
@@ -53,11 +54,11 @@ public sealed class DeliveryDispatcher : BackgroundService
     private volatile bool running;
 
     public DeliveryDispatcher(
-        IDbContextFactory<RewardPortalDbContext> dbFactory, IServiceProvider services, RetryPolicy policy, DeliveryFailureAlerts alerts,
+        IDbContextFactory<RewardPortalDbContext> dbFactory, SqliteWriteGate gate, IServiceProvider services, RetryPolicy policy, DeliveryFailureAlerts alerts,
         DeliveryJobScheduler scheduler, IMailTransport mail, NotificationEmailComposer composer, IOptions<WebhookOptions> options,
         TimeProvider clock, ILogger<DeliveryDispatcher> logger)
     {
-        (this.dbFactory, this.services, this.alerts, this.scheduler, this.mail) = (dbFactory, services, alerts, scheduler, mail);
+        (this.dbFactory, this.gate, this.services, this.alerts, this.scheduler, this.mail) = (dbFactory, gate, services, alerts, scheduler, mail);
         (this.composer, this.options, this.clock, this.logger) = (composer, options.Value, clock, logger);
         store = new DeliveryStore(dbFactory, clock);
         writer = new OutcomeWriter(policy, clock);
@@ -112,7 +113,7 @@ public sealed class DeliveryDispatcher : BackgroundService
             Node, options.MaxConcurrency, options.MaxConcurrencyPerEndpoint, options.Timeout);
         try
         {
-            await using var database = new EngineDatabase(dbFactory);
+            await using var database = new EngineDatabase(dbFactory, gate);
             await LoopAsync(database, email, stopping);
         }
         finally
@@ -220,6 +221,7 @@ public sealed class DeliveryDispatcher : BackgroundService
     private async Task<int> TurnAsync(EngineDatabase database, List<Outcome> batch, int capacity, EmailLane email, CancellationToken stopping)
     {
         await using var db = await database.CreateContextAsync(CancellationToken.None);
+        using var turn = await database.EnterWriteAsync();
         await using var transaction = await database.BeginTransactionAsync(db, CancellationToken.None);
         var written = await writer.WriteAsync(db, batch, CancellationToken.None);
         var (work, targets) = capacity > 0

@@ -61,7 +61,7 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
         var lease = $"{node}#{++claims}";
         var leasedUntil = now + leaseDuration;
         var claimed = new List<(long Id, string MessageId, int AttemptCount, long NotificationId, long EventId)>();
-        await using (var claim = EngineDatabase.Command(db, postgres ? ClaimPostgres : ClaimSqlite, "@lease", "@until", "@now", "@excluded", "@limit"))
+        await using (var claim = RawCommand.Create(db, postgres ? ClaimPostgres : ClaimSqlite, "@lease", "@until", "@now", "@excluded", "@limit"))
         {
             Set(claim, lease, leasedUntil, now, Ids(excludedNotifications, postgres), limit);
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
@@ -72,7 +72,7 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
             return ([], []);
 
         var events = new Dictionary<long, (string Type, DateTime OccurredAt, string DataJson)>(claimed.Count);
-        await using (var read = EngineDatabase.Command(db, postgres ? EventsPostgres : EventsSqlite, "@ids"))
+        await using (var read = RawCommand.Create(db, postgres ? EventsPostgres : EventsSqlite, "@ids"))
         {
             Set(read, Ids(claimed.Select(c => c.EventId).Distinct().ToList(), postgres));
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
@@ -94,7 +94,7 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
     public async Task<DateTime?> NextDueAsync(RewardPortalDbContext db, IReadOnlyCollection<long> excludedNotifications, CancellationToken cancellationToken)
     {
         var postgres = db.Database.IsNpgsql();
-        await using var command = EngineDatabase.Command(db, postgres ? NextDuePostgres : NextDueSqlite, "@now", "@excluded");
+        await using var command = RawCommand.Create(db, postgres ? NextDuePostgres : NextDueSqlite, "@now", "@excluded");
         Set(command, clock.GetUtcNow().UtcDateTime, Ids(excludedNotifications, postgres));
         await db.Database.OpenConnectionAsync(cancellationToken);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

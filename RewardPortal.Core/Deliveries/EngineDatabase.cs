@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -14,7 +13,7 @@ namespace RewardPortal.Core.Deliveries;
 /// Without this every batch would wait for an fsync (about 4 ms here), which caps the engine far below the network.
 /// Used by the dispatcher's loop only, one operation at a time.
 /// </summary>
-internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> dbFactory) : IAsyncDisposable
+internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> dbFactory, SqliteWriteGate gate) : IAsyncDisposable
 {
     private SqliteConnection? sqlite;
 
@@ -39,27 +38,15 @@ internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> db
         return db;
     }
 
+    /// <summary>On SQLite, waits for this process's other writers to finish (see <see cref="SqliteWriteGate"/>).</summary>
+    public async Task<SqliteWriteGate.Turn> EnterWriteAsync() => sqlite is null ? default : await gate.EnterAsync();
+
     public async Task<IDbContextTransaction> BeginTransactionAsync(RewardPortalDbContext db, CancellationToken cancellationToken)
     {
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (db.Database.IsNpgsql())
             await db.Database.ExecuteSqlRawAsync("SET LOCAL synchronous_commit TO OFF", cancellationToken);
         return transaction;
-    }
-
-    /// <summary>A plain command in the context's transaction, for the hot statements EF would only slow down.</summary>
-    public static DbCommand Command(RewardPortalDbContext db, string sql, params string[] parameters)
-    {
-        var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            command.Parameters.Add(parameter);
-        }
-        return command;
     }
 
     public async ValueTask DisposeAsync()

@@ -39,8 +39,8 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock)
         var now = clock.GetUtcNow().UtcDateTime;
         var written = new WrittenOutcomes([], [], null);
         DateTime? nextRetry = null;
-        await using var update = EngineDatabase.Command(db, UpdateSql, "@status", "@at", "@code", "@error", "@next", "@completed", "@id", "@lease");
-        await using var release = EngineDatabase.Command(db, ReleaseSql, "@id", "@lease");
+        await using var update = RawCommand.Create(db, UpdateSql, "@status", "@at", "@code", "@error", "@next", "@completed", "@id", "@lease");
+        await using var release = RawCommand.Create(db, ReleaseSql, "@id", "@lease");
         await InsertAttemptsAsync(db, batch.Where(o => o.Result is not null).ToList(), cancellationToken);
 
         foreach (var (work, target, result) in batch)
@@ -83,7 +83,7 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock)
                 sql.Append(i == 0 ? "(" : ", (").Append(string.Join(", ", row)).Append(')');
                 names.AddRange(row);
             }
-            await using var insert = EngineDatabase.Command(db, sql.ToString(), [.. names]);
+            await using var insert = RawCommand.Create(db, sql.ToString(), [.. names]);
             var values = new List<object?>(names.Count);
             foreach (var (work, _, result) in rows)
                 values.AddRange([work.Id, result!.StartedAt, result.DurationMs, result.Succeeded, result.StatusCode,

@@ -20,6 +20,17 @@ public sealed class EventRecorder(TimeProvider clock)
         Add(db, type, data, subject, await MatchingNotificationsAsync(db, type, subject, cancellationToken));
 
     /// <summary>
+    /// The notifications an event would go to, read ahead so that a hot write transaction does not have to: pass them
+    /// to <see cref="Record{TData}"/>. The subject's ids may be left out here; the reward and its type are what count.
+    /// </summary>
+    public Task<List<Notification>> MatchAsync(RewardPortalDbContext db, string type, EventSubject subject, CancellationToken cancellationToken = default) =>
+        MatchingNotificationsAsync(db, type, subject, cancellationToken);
+
+    /// <summary>Like <see cref="RecordAsync{TData}"/>, with the notifications matched beforehand by <see cref="MatchAsync"/>.</summary>
+    public OutboxEvent Record<TData>(RewardPortalDbContext db, string type, TData data, EventSubject subject, List<Notification> matching) =>
+        Add(db, type, data, subject, matching);
+
+    /// <summary>
     /// Records many events of one type at once (an import): like <see cref="RecordAsync{TData}"/> for each, but the
     /// notifications are matched once per distinct reward rather than once per event.
     /// </summary>

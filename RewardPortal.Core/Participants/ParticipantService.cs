@@ -10,14 +10,20 @@ namespace RewardPortal.Core.Participants;
 
 /// <summary>Creates participants and moves their balances, each change with its ledger entry, audit entry and event.</summary>
 public sealed class ParticipantService(
-    IDbContextFactory<RewardPortalDbContext> dbFactory, EventRecorder events, IDeliverySignal signal, TimeProvider clock)
+    IDbContextFactory<RewardPortalDbContext> dbFactory, WriteTransactions transactions, EventRecorder events, IDeliverySignal signal, TimeProvider clock)
 {
     public const int MaxCustomFields = 50;
 
     public async Task<Participant> CreateAsync(NewParticipant input, string actor, CancellationToken cancellationToken = default)
     {
         Validate(input);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var participant = await transactions.RunAsync((db, ct) => CreateInAsync(db, input, actor, ct), cancellationToken);
+        signal.DeliveriesWritten();
+        return participant;
+    }
+
+    private async Task<Participant> CreateInAsync(RewardPortalDbContext db, NewParticipant input, string actor, CancellationToken cancellationToken)
+    {
         var email = input.Email.Trim();
         if (await db.Participants.AnyAsync(p => p.Email == email, cancellationToken))
             throw PortalException.Conflict($"A participant with the email {email} already exists.");
@@ -30,15 +36,12 @@ public sealed class ParticipantService(
             CustomFields = input.CustomFields,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Participants.Add(participant);
         await db.SaveChangesAsync(cancellationToken);
         await events.RecordAsync(db, EventTypes.ParticipantCreated, new ParticipantEventData(ParticipantPayload.Of(participant)),
             new EventSubject(ParticipantId: participant.Id), cancellationToken);
         db.Audit(actor, "participant.created", nameof(Participant), participant.Id, participant.Email);
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        signal.DeliveriesWritten();
         return participant;
     }
 
@@ -56,8 +59,14 @@ public sealed class ParticipantService(
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > 500)
             throw PortalException.Invalid("Give a reason of at most 500 characters.", "reason");
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var entry = await transactions.RunAsync((db, ct) => AdjustBalanceInAsync(db, participantId, currency, amount, reason.Trim(), actor, ct), cancellationToken);
+        signal.DeliveriesWritten();
+        return entry;
+    }
+
+    private async Task<LedgerEntry> AdjustBalanceInAsync(
+        RewardPortalDbContext db, long participantId, Currency currency, long amount, string reason, string actor, CancellationToken cancellationToken)
+    {
         var updated = currency == Currency.Points
             ? await db.Participants.Where(p => p.Id == participantId && p.PointsBalance + amount >= 0)
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.PointsBalance, p => p.PointsBalance + amount), cancellationToken)
@@ -75,7 +84,7 @@ public sealed class ParticipantService(
             Amount = amount,
             BalanceAfter = currency == Currency.Points ? participant.PointsBalance : participant.CashBalanceMinor,
             Kind = amount > 0 ? LedgerEntryKind.Award : LedgerEntryKind.Adjustment,
-            Reason = reason.Trim(),
+            Reason = reason,
             Actor = actor,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
@@ -86,8 +95,6 @@ public sealed class ParticipantService(
                 new EventSubject(ParticipantId: participantId), cancellationToken);
         db.Audit(actor, amount > 0 ? "balance.credited" : "balance.debited", nameof(Participant), participantId, $"{amount} {currency}: {entry.Reason}");
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        signal.DeliveriesWritten();
         return entry;
     }
 

@@ -12,8 +12,7 @@ namespace RewardPortal.Core.Redemptions;
 /// Closes the loop on a redemption: fulfil, or refuse and refund. A decision is made once: the status changes only
 /// from Requested, in the database, so of two team members clicking at once exactly one wins.
 /// </summary>
-public sealed class RedemptionDecisionService(
-    IDbContextFactory<RewardPortalDbContext> dbFactory, EventRecorder events, IDeliverySignal signal, TimeProvider clock)
+public sealed class RedemptionDecisionService(WriteTransactions transactions, EventRecorder events, IDeliverySignal signal, TimeProvider clock)
 {
     public const int MaxMessageLength = 2000;
 
@@ -29,9 +28,15 @@ public sealed class RedemptionDecisionService(
         if (message is { Length: > MaxMessageLength })
             throw PortalException.Invalid($"The message may be at most {MaxMessageLength} characters.", "message");
 
+        var redemption = await transactions.RunAsync((db, ct) => DecideInAsync(db, redemptionId, decision, message, actor, ct), cancellationToken);
+        signal.DeliveriesWritten();
+        return redemption;
+    }
+
+    private async Task<Redemption> DecideInAsync(
+        RewardPortalDbContext db, long redemptionId, RedemptionStatus decision, string? message, string actor, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var decided = await db.Redemptions.Where(r => r.Id == redemptionId && r.Status == RedemptionStatus.Requested)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Status, decision)
@@ -55,8 +60,6 @@ public sealed class RedemptionDecisionService(
             new EventSubject(redemption.Id, redemption.ParticipantId, redemption.RewardId, redemption.RewardType), cancellationToken);
         db.Audit(actor, type, nameof(Redemption), redemption.Id, message);
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        signal.DeliveriesWritten();
         return redemption;
     }
 

@@ -7,6 +7,7 @@ using RewardPortal.Core.Common;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
+using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Participants;
 using RewardPortal.Core.Rewards;
 
@@ -17,10 +18,15 @@ namespace RewardPortal.Core.Redemptions;
 /// the database, so concurrent requests can neither overspend a balance, oversell stock, nor hand out a code twice.
 /// </summary>
 public sealed class RedemptionService(
-    IDbContextFactory<RewardPortalDbContext> dbFactory, EventRecorder events, IDeliverySignal signal, LowStockMonitor lowStock, TimeProvider clock)
+    IDbContextFactory<RewardPortalDbContext> dbFactory, WriteTransactions transactions, EventRecorder events, IDeliverySignal signal,
+    LowStockMonitor lowStock, TimeProvider clock)
 {
     public const int MaxIdempotencyKeyLength = 200;
     private const string SystemActor = "system";
+
+    // SQLite's calls run on the calling thread. Under a burst, hundreds of redemptions reading at once would leave the
+    // one writer a sliver of the CPU and the throughput would collapse; a few at a time per core keep it fed instead.
+    private readonly SemaphoreSlim planning = new(Environment.ProcessorCount * 2);
 
     public async Task<RedeemResult> RedeemAsync(RedeemRequest request, string actor, CancellationToken cancellationToken = default)
     {
@@ -29,29 +35,42 @@ public sealed class RedemptionService(
             throw PortalException.Invalid($"The idempotency key may be at most {MaxIdempotencyKeyLength} characters.", "idempotencyKey");
         var requestHash = Hash(request);
 
-        if (key is not null && await FindReplayAsync(request.ParticipantId, key, requestHash, cancellationToken) is { } earlier)
-            return new RedeemResult(earlier, Replayed: true);
+        RedemptionPlan plan;
+        await planning.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            if (key is not null && await FindReplayAsync(db, request.ParticipantId, key, requestHash, cancellationToken) is { } earlier)
+                return new RedeemResult(earlier, Replayed: true);
+            plan = await PlanAsync(db, request, key, requestHash, cancellationToken);
+        }
+        finally
+        {
+            planning.Release();
+        }
 
         try
         {
-            var redemption = await RedeemOnceAsync(request, key, requestHash, actor, cancellationToken);
-            signal.DeliveriesWritten();
-            return new RedeemResult(redemption, Replayed: false);
+            var result = await transactions.RunAsync((db, ct) => RedeemOnceAsync(db, plan, actor, ct), cancellationToken);
+            if (!result.Replayed)
+                signal.DeliveriesWritten();
+            return result;
         }
         catch (DbUpdateException) when (key is not null)
         {
-            // Two requests with one key raced; the unique index let one win. Answer with the winner.
-            var winner = await FindReplayAsync(request.ParticipantId, key, requestHash, cancellationToken);
+            // Two requests with one key raced in separate transactions (PostgreSQL); the unique index let one win. Answer with the winner.
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var winner = await FindReplayAsync(db, request.ParticipantId, key, requestHash, cancellationToken);
             return new RedeemResult(winner ?? throw new InvalidOperationException("A redemption failed to save."), Replayed: true);
         }
     }
 
-    private async Task<Redemption> RedeemOnceAsync(RedeemRequest request, string? key, string requestHash, string actor, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+    /// <summary>What a redemption needs, read before its write transaction, which on SQLite is one at a time: the less it does, the more go through.</summary>
+    private sealed record RedemptionPlan(
+        Reward Reward, Participant Participant, string? Key, string RequestHash, List<Notification> OnRequested, List<Notification> OnFulfilled);
 
+    private async Task<RedemptionPlan> PlanAsync(RewardPortalDbContext db, RedeemRequest request, string? key, string requestHash, CancellationToken cancellationToken)
+    {
         var reward = await db.Rewards.AsNoTracking().FirstOrDefaultAsync(r => r.Id == request.RewardId, cancellationToken);
         if (reward is null || reward.IsDeleted)
             throw PortalException.NotFound("The reward");
@@ -60,12 +79,24 @@ public sealed class RedemptionService(
         var participant = await db.Participants.AsNoTracking().FirstOrDefaultAsync(p => p.Id == request.ParticipantId, cancellationToken)
             ?? throw PortalException.NotFound("The participant");
         if (participant.IsSuspended)
-            throw PortalException.Conflict("This participant's account is suspended, so it cannot redeem rewards.", RedemptionErrors.ParticipantSuspended);
+            throw Suspended();
+        var subject = new EventSubject(ParticipantId: participant.Id, RewardId: reward.Id, RewardType: reward.Type);
+        var onRequested = await events.MatchAsync(db, EventTypes.RedemptionRequested, subject, cancellationToken);
+        var onFulfilled = reward.Type == RewardType.VoucherCode ? await events.MatchAsync(db, EventTypes.RedemptionFulfilled, subject, cancellationToken) : [];
+        return new RedemptionPlan(reward, participant, key, requestHash, onRequested, onFulfilled);
+    }
 
-        var balanceAfter = await DebitAsync(db, participant.Id, reward.CostCurrency, reward.Cost, cancellationToken)
-            ?? throw PortalException.Conflict(
-                $"Not enough {(reward.CostCurrency == Currency.Points ? "points" : "cash")}: {reward.Name} costs {Amounts.Format(reward.CostCurrency, reward.Cost)}.",
-                RedemptionErrors.InsufficientBalance);
+    private async Task<RedeemResult> RedeemOnceAsync(RewardPortalDbContext db, RedemptionPlan plan, string actor, CancellationToken cancellationToken)
+    {
+        var (reward, participant) = (plan.Reward, plan.Participant);
+        // Looked up again inside the transaction: a retry may have been committed (or queued in the same batch) meanwhile.
+        if (plan.Key is not null && await FindReplayAsync(db, participant.Id, plan.Key, plan.RequestHash, cancellationToken) is { } earlier)
+            return new RedeemResult(earlier, Replayed: true);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var balances = await DebitAsync(db, participant.Id, reward.CostCurrency, reward.Cost, cancellationToken)
+            ?? throw await NotDebitedAsync(db, reward, participant.Id, cancellationToken);
+        (participant.PointsBalance, participant.CashBalanceMinor) = balances;
         if (reward.Stock is not null && await db.Rewards.Where(r => r.Id == reward.Id && r.Stock > 0)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.Stock, r => r.Stock - 1), cancellationToken) == 0)
             throw PortalException.Conflict($"{reward.Name} is out of stock.", RedemptionErrors.OutOfStock);
@@ -79,8 +110,8 @@ public sealed class RedemptionService(
             CostCurrency = reward.CostCurrency,
             Cost = reward.Cost,
             Status = RedemptionStatus.Requested,
-            IdempotencyKey = key,
-            RequestHash = requestHash,
+            IdempotencyKey = plan.Key,
+            RequestHash = plan.RequestHash,
             CreatedAt = now,
             History = [new RedemptionStatusChange { Status = RedemptionStatus.Requested, Actor = actor, At = now }],
         };
@@ -89,12 +120,12 @@ public sealed class RedemptionService(
 
         db.LedgerEntries.Add(new LedgerEntry
         {
-            ParticipantId = participant.Id, Currency = reward.CostCurrency, Amount = -reward.Cost, BalanceAfter = balanceAfter,
+            ParticipantId = participant.Id, Currency = reward.CostCurrency, Amount = -reward.Cost,
+            BalanceAfter = reward.CostCurrency == Currency.Points ? balances.Points : balances.Cash,
             Kind = LedgerEntryKind.Redemption, Reason = $"Redeemed {reward.Name}", Actor = actor, RedemptionId = redemption.Id, CreatedAt = now,
         });
-        var debited = await db.Participants.AsNoTracking().FirstAsync(p => p.Id == participant.Id, cancellationToken);
         var subject = new EventSubject(redemption.Id, participant.Id, reward.Id, reward.Type);
-        await events.RecordAsync(db, EventTypes.RedemptionRequested, RedemptionEventData.Of(redemption, debited), subject, cancellationToken);
+        events.Record(db, EventTypes.RedemptionRequested, RedemptionEventData.Of(redemption, participant), subject, plan.OnRequested);
 
         if (reward.Type == RewardType.VoucherCode)
         {
@@ -105,29 +136,42 @@ public sealed class RedemptionService(
             redemption.DecidedAt = now;
             redemption.DecidedBy = SystemActor;
             redemption.History.Add(new RedemptionStatusChange { Status = RedemptionStatus.Fulfilled, Actor = SystemActor, Message = "Voucher code issued", At = now });
-            await events.RecordAsync(db, EventTypes.RedemptionFulfilled, RedemptionEventData.Of(redemption, debited), subject, cancellationToken);
+            events.Record(db, EventTypes.RedemptionFulfilled, RedemptionEventData.Of(redemption, participant), subject, plan.OnFulfilled);
         }
 
         db.Audit(actor, "redemption.requested", nameof(Redemption), redemption.Id, $"{reward.Name} for participant {participant.Id}");
-        await lowStock.CheckAsync(db, reward.Id, cancellationToken);
+        if (reward.Stock is not null || reward.Type == RewardType.VoucherCode)
+            await lowStock.CheckAsync(db, reward.Id, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return redemption;
+        return new RedeemResult(redemption, Replayed: false);
     }
 
-    /// <returns>The balance after the debit, or null when it would go below zero.</returns>
-    internal static async Task<long?> DebitAsync(RewardPortalDbContext db, long participantId, Currency currency, long amount, CancellationToken cancellationToken)
+    /// <summary>
+    /// Lowers the balance in one statement that checks it first, so it never goes below zero, and honours a suspension
+    /// made since the participant was read.
+    /// </summary>
+    /// <returns>Both balances after the debit, or null when it was refused.</returns>
+    internal static async Task<(long Points, long Cash)?> DebitAsync(RewardPortalDbContext db, long participantId, Currency currency, long amount, CancellationToken cancellationToken)
     {
-        var updated = currency == Currency.Points
-            ? await db.Participants.Where(p => p.Id == participantId && p.PointsBalance >= amount)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.PointsBalance, p => p.PointsBalance - amount), cancellationToken)
-            : await db.Participants.Where(p => p.Id == participantId && p.CashBalanceMinor >= amount)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.CashBalanceMinor, p => p.CashBalanceMinor - amount), cancellationToken);
-        if (updated == 0)
-            return null;
-        return await db.Participants.Where(p => p.Id == participantId)
-            .Select(p => currency == Currency.Points ? p.PointsBalance : p.CashBalanceMinor).FirstAsync(cancellationToken);
+        var column = currency == Currency.Points ? "PointsBalance" : "CashBalanceMinor";
+        await using var debit = RawCommand.Create(db, $"""
+            UPDATE "Participants" SET "{column}" = "{column}" - @amount
+            WHERE "Id" = @id AND "{column}" >= @amount AND NOT "IsSuspended"
+            RETURNING "PointsBalance", "CashBalanceMinor"
+            """, "@amount", "@id").With(amount, participantId);
+        await using var reader = await debit.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
     }
+
+    private static async Task<PortalException> NotDebitedAsync(RewardPortalDbContext db, Reward reward, long participantId, CancellationToken cancellationToken) =>
+        await db.Participants.AnyAsync(p => p.Id == participantId && p.IsSuspended, cancellationToken)
+            ? Suspended()
+            : PortalException.Conflict(
+                $"Not enough {(reward.CostCurrency == Currency.Points ? "points" : "cash")}: {reward.Name} costs {Amounts.Format(reward.CostCurrency, reward.Cost)}.",
+                RedemptionErrors.InsufficientBalance);
+
+    private static PortalException Suspended() =>
+        PortalException.Conflict("This participant's account is suspended, so it cannot redeem rewards.", RedemptionErrors.ParticipantSuspended);
 
     /// <summary>Takes the oldest unclaimed code. The claim re-checks that the code is still free, so two claims never share one.</summary>
     private static async Task<string?> ClaimVoucherCodeAsync(RewardPortalDbContext db, long rewardId, long redemptionId, DateTime now, CancellationToken cancellationToken)
@@ -146,9 +190,9 @@ public sealed class RedemptionService(
         throw PortalException.Conflict("Voucher codes are in heavy demand right now; try again.", RedemptionErrors.VoucherPoolEmpty);
     }
 
-    private async Task<Redemption?> FindReplayAsync(long participantId, string key, string requestHash, CancellationToken cancellationToken)
+    private static async Task<Redemption?> FindReplayAsync(
+        RewardPortalDbContext db, long participantId, string key, string requestHash, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var earlier = await db.Redemptions.AsNoTracking().FirstOrDefaultAsync(r => r.ParticipantId == participantId && r.IdempotencyKey == key, cancellationToken);
         if (earlier is not null && earlier.RequestHash != requestHash)
             throw PortalException.Invalid("This Idempotency-Key was already used for a different request.", "idempotencyKey", RedemptionErrors.IdempotencyKeyReused);

@@ -31,6 +31,8 @@ public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
         Services.AddScoped(_ => Database.CreateDbContext());
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<EventRecorder>();
+        Services.AddSingleton<SqliteWriteGate>();
+        Services.AddSingleton<WriteTransactions>();
         Services.AddSingleton<IDeliverySignal, NoDeliverySignal>();
         Services.AddSingleton<ParticipantService>();
         Services.AddSingleton<ParticipantQueries>();

@@ -2,6 +2,7 @@ using System.Text;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
+using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Participants;
@@ -12,7 +13,7 @@ namespace RewardPortal.Tests.Participants;
 
 public sealed class ParticipantDetailTests : AdminComponentTest
 {
-    private ParticipantService Service => new(Database, new EventRecorder(TimeProvider.System), new NoDeliverySignal(), TimeProvider.System);
+    private ParticipantService Service => new(Database, new WriteTransactions(Database, new SqliteWriteGate()), new EventRecorder(TimeProvider.System), new NoDeliverySignal(), TimeProvider.System);
 
     [Fact]
     public async Task TheDetailShowsBalancesAddressCustomFieldsAndTheLedgerNewestFirst()

@@ -1,6 +1,7 @@
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
+using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
@@ -69,7 +70,7 @@ public sealed class ParticipantDialogTests : AdminComponentTest
     [Fact]
     public async Task EditingLoadsTheParticipantAndSavesTheChanges()
     {
-        var service = new ParticipantService(Database, new EventRecorder(TimeProvider.System), new NoDeliverySignal(), TimeProvider.System);
+        var service = new ParticipantService(Database, new WriteTransactions(Database, new SqliteWriteGate()), new EventRecorder(TimeProvider.System), new NoDeliverySignal(), TimeProvider.System);
         var created = await service.CreateAsync(new NewParticipant { Name = "Grace", Email = "grace@example.com", Address = new PostalAddress { City = "Arlington" } }, ActorEmail);
         var dialog = await OpenAsync(created.Id);
         Assert.Equal("Grace", dialog.Find("[data-testid=participant-name]").GetAttribute("value"));

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using RewardPortal.Core.Data;
 using RewardPortal.Core.Common;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
@@ -15,7 +16,7 @@ public sealed class ParticipantServiceUpdateTests : IDisposable
     private readonly ParticipantService participants;
 
     public ParticipantServiceUpdateTests() =>
-        participants = new ParticipantService(database, new EventRecorder(TimeProvider.System), new NoDeliverySignal(), TimeProvider.System);
+        participants = new ParticipantService(database, new WriteTransactions(database, new SqliteWriteGate()), new EventRecorder(TimeProvider.System), new NoDeliverySignal(), TimeProvider.System);
 
     public void Dispose() => database.Dispose();
 

@@ -20,17 +20,18 @@ public sealed class RedemptionFixture : IDisposable
     {
         Database = database ?? (sqlite = new SqliteTestDatabase());
         var events = new EventRecorder(TimeProvider.System);
-        Redemptions = new RedemptionService(Database, events, Signal, new LowStockMonitor(TimeProvider.System), TimeProvider.System);
-        Decisions = new RedemptionDecisionService(Database, events, Signal, TimeProvider.System);
+        var transactions = new WriteTransactions(Database, new SqliteWriteGate());
+        Redemptions = new RedemptionService(Database, transactions, events, Signal, new LowStockMonitor(TimeProvider.System), TimeProvider.System);
+        Decisions = new RedemptionDecisionService(transactions, events, Signal, TimeProvider.System);
     }
 
     public IDbContextFactory<RewardPortalDbContext> Database { get; }
 
-    public const string Sqlite = "sqlite";
-    public const string Postgres = "postgres";
+    public const string Sqlite = TestProviders.Sqlite;
+    public const string Postgres = TestProviders.Postgres;
 
-    /// <summary>The providers every redemption rule is proven on: SQLite always, PostgreSQL where it is installed and in CI.</summary>
-    public static TheoryData<string> Providers() => PostgresServer.Wanted ? new(Sqlite, Postgres) : new(Sqlite);
+    /// <summary>The providers every redemption rule is proven on.</summary>
+    public static TheoryData<string> Providers() => TestProviders.All();
 
     public static RedemptionFixture For(string provider) =>
         provider == Postgres ? new RedemptionFixture(new PostgresTestDatabase(PostgresServer.Shared)) : new RedemptionFixture();

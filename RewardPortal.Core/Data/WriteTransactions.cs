@@ -1,0 +1,161 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace RewardPortal.Core.Data;
+
+/// <summary>
+/// Runs the busiest write transactions (redemptions, decisions, credits). The work gets a context that is already in a
+/// transaction: it saves its changes and returns; the commit is the runner's. The work must touch the database only
+/// through that context, and not run another of these transactions inside.
+/// <para>On PostgreSQL each runs in a transaction of its own, side by side.</para>
+/// <para>On SQLite, which has one writer at a time and pays an fsync per commit, they queue, and one writer loop runs
+/// everything queued so far in one transaction, each piece inside its own savepoint (one that fails rolls back alone):
+/// one commit, and one fsync, for all of them. This is group commit as database servers do it, with the same durability
+/// as a commit each; the busier it gets, the larger the batches. The loop takes its turns at the <see cref="SqliteWriteGate"/>.</para>
+/// </summary>
+public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> dbFactory, SqliteWriteGate gate) : IAsyncDisposable
+{
+    private const int MaxBatch = 64;
+    private const string Savepoint = "unit";
+    private readonly Channel<IQueued> queue = Channel.CreateUnbounded<IQueued>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock starting = new();
+    private Task? writer;
+    private string? sqliteConnectionString;
+    private bool? isSqlite;
+
+    public async Task<T> RunAsync<T>(Func<RewardPortalDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        if (!await IsSqliteAsync(cancellationToken))
+            return await RunAloneAsync(work, cancellationToken);
+
+        var queued = new Queued<T>(work, cancellationToken);
+        if (!queue.Writer.TryWrite(queued))
+            throw new ObjectDisposedException(nameof(WriteTransactions), "The application is stopping.");
+        EnsureWriter();
+        // Not cancellable once queued: the piece may be running already. A cancelled piece still queued is skipped.
+        return await queued.Done.Task;
+    }
+
+    /// <summary>Lets the writer finish what is queued, then stops it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        if (writer is not null)
+            await writer;
+    }
+
+    private void EnsureWriter()
+    {
+        if (writer is not null)
+            return;
+        lock (starting)
+            writer ??= Task.Run(WriteLoopAsync);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<IQueued>(MaxBatch);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var next))
+                batch.Add(next);
+            using (await gate.EnterAsync())
+                await RunBatchAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task<T> RunAloneAsync<T>(Func<RewardPortalDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await work(db, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>Runs the pieces in order in one transaction; each is answered once the commit is done (or failed).</summary>
+    private async Task RunBatchAsync(List<IQueued> batch)
+    {
+        var saved = new List<IQueued>(batch.Count);
+        try
+        {
+            await using var connection = new SqliteConnection(sqliteConnectionString);
+            await connection.OpenAsync(CancellationToken.None);
+            SqliteBusyWait.Apply(connection);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(CancellationToken.None);
+            foreach (var piece in batch)
+            {
+                if (piece.CancellationToken.IsCancellationRequested)
+                {
+                    piece.Cancel();
+                    continue;
+                }
+                await transaction.SaveAsync(Savepoint, CancellationToken.None);
+                try
+                {
+                    await piece.RunAsync(dbFactory, connection, transaction);
+                    await transaction.ReleaseAsync(Savepoint, CancellationToken.None);
+                    saved.Add(piece);
+                }
+                catch (Exception e)
+                {
+                    // If SQLite gave the whole transaction up (a full disk, say), this throws too: the batch fails below.
+                    await transaction.RollbackAsync(Savepoint, CancellationToken.None);
+                    await transaction.ReleaseAsync(Savepoint, CancellationToken.None);
+                    piece.Fail(e);
+                }
+            }
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // Nothing of this batch was committed: every piece not yet answered fails with the reason.
+            foreach (var piece in batch)
+                piece.Fail(e);
+            return;
+        }
+        foreach (var piece in saved)
+            piece.Complete();
+    }
+
+    private async ValueTask<bool> IsSqliteAsync(CancellationToken cancellationToken)
+    {
+        if (isSqlite is { } known)
+            return known;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+            sqliteConnectionString = db.Database.GetConnectionString();
+        return (isSqlite = db.Database.IsSqlite()).Value;
+    }
+
+    private interface IQueued
+    {
+        CancellationToken CancellationToken { get; }
+        Task RunAsync(IDbContextFactory<RewardPortalDbContext> dbFactory, SqliteConnection connection, SqliteTransaction transaction);
+        void Complete();
+        void Fail(Exception exception);
+        void Cancel();
+    }
+
+    private sealed class Queued<T>(Func<RewardPortalDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken) : IQueued
+    {
+        private T? result;
+
+        public TaskCompletionSource<T> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public CancellationToken CancellationToken => cancellationToken;
+
+        public async Task RunAsync(IDbContextFactory<RewardPortalDbContext> dbFactory, SqliteConnection connection, SqliteTransaction transaction)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            db.Database.SetDbConnection(connection, contextOwnsConnection: false);
+            await db.Database.UseTransactionAsync(transaction, cancellationToken);
+            result = await work(db, cancellationToken);
+        }
+
+        public void Complete() => Done.TrySetResult(result!);
+        public void Fail(Exception exception) => Done.TrySetException(exception);
+        public void Cancel() => Done.TrySetCanceled(cancellationToken);
+    }
+}

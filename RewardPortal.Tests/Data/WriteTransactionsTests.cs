@@ -1,0 +1,89 @@
+using Microsoft.EntityFrameworkCore;
+using RewardPortal.Core.Auditing;
+using RewardPortal.Core.Data;
+using RewardPortal.Tests.Infrastructure;
+
+namespace RewardPortal.Tests.Data;
+
+/// <summary>Group commit on SQLite: many transactions share a commit, and each still stands or falls alone.</summary>
+public sealed class WriteTransactionsTests : IAsyncDisposable
+{
+    private readonly SqliteTestDatabase database = new();
+    private readonly WriteTransactions transactions;
+
+    public WriteTransactionsTests() => transactions = new WriteTransactions(database, new SqliteWriteGate());
+
+    public async ValueTask DisposeAsync()
+    {
+        await transactions.DisposeAsync();
+        database.Dispose();
+    }
+
+    private Task<int> AuditAsync(string action, bool fail = false) => transactions.RunAsync(async (db, ct) =>
+    {
+        db.Audit("test", action, "Probe", null);
+        await db.SaveChangesAsync(ct);
+        if (fail)
+            throw new InvalidOperationException($"{action} refused");
+        return 1;
+    }, CancellationToken.None);
+
+    private async Task<List<string>> ActionsAsync()
+    {
+        await using var db = database.CreateDbContext();
+        return await db.AuditEntries.Select(a => a.Action).ToListAsync();
+    }
+
+    [Fact]
+    public async Task HundredsAtOnceAllCommit()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 300).Select(i => Task.Run(() => AuditAsync($"probe.{i}"))));
+
+        Assert.Equal(300, (await ActionsAsync()).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task OneThatFailsRollsBackAloneAndItsCallerGetsTheReason()
+    {
+        var calls = Enumerable.Range(0, 60).Select(i => Task.Run(() => AuditAsync($"probe.{i}", fail: i % 3 == 0))).ToList();
+
+        var outcomes = await Task.WhenAll(calls.Select(async c => { try { await c; return null; } catch (InvalidOperationException e) { return e.Message; } }));
+
+        Assert.Equal(20, outcomes.Count(o => o is not null));
+        Assert.All(outcomes.Where(o => o is not null), o => Assert.EndsWith("refused", o));
+        var written = await ActionsAsync();
+        Assert.Equal(40, written.Count);
+        Assert.DoesNotContain(written, a => int.Parse(a["probe.".Length..]) % 3 == 0);
+    }
+
+    [Fact]
+    public async Task WhatACallerReadsInsideSeesWhatEarlierPiecesOfTheSameBatchWrote()
+    {
+        // A piece reads through its own context on the shared connection: the rows of earlier, not yet committed pieces count.
+        var counts = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(() => transactions.RunAsync(async (db, ct) =>
+        {
+            var before = await db.AuditEntries.CountAsync(ct);
+            db.Audit("test", "probe", "Probe", null);
+            await db.SaveChangesAsync(ct);
+            return before;
+        }))));
+
+        Assert.Equal(Enumerable.Range(0, 40), counts.Order());
+    }
+
+    [Fact]
+    public async Task ACancelledCallerStillQueuedIsNotRun()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => transactions.RunAsync(async (db, ct) =>
+        {
+            db.Audit("test", "cancelled", "Probe", null);
+            await db.SaveChangesAsync(ct);
+            return 1;
+        }, cancelled.Token));
+
+        Assert.Empty(await ActionsAsync());
+    }
+}
