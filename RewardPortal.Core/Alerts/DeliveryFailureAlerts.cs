@@ -18,21 +18,32 @@ public sealed class DeliveryFailureAlerts(
 {
     public static readonly TimeSpan Window = TimeSpan.FromHours(1);
 
+    // Failures arrive from several engine turns at once; one at a time, the second finds the first's alert and updates it.
+    private readonly SemaphoreSlim raising = new(1, 1);
+
     public static string Link(long notificationId) => $"/admin/deliveries?notification={notificationId}&status=failed";
 
     /// <param name="failures">Notification id and the last error, one entry per failed delivery.</param>
     public async Task DeliveriesFailedAsync(IReadOnlyList<(long NotificationId, string? Error)> failures, CancellationToken cancellationToken = default)
     {
-        foreach (var group in failures.GroupBy(f => f.NotificationId))
+        await raising.WaitAsync(cancellationToken);
+        try
         {
-            try
+            foreach (var group in failures.GroupBy(f => f.NotificationId))
             {
-                await AlertAsync(group.Key, group.Last().Error, cancellationToken);
+                try
+                {
+                    await AlertAsync(group.Key, group.Last().Error, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Could not raise the failure alert of notification {NotificationId}.", group.Key);
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Could not raise the failure alert of notification {NotificationId}.", group.Key);
-            }
+        }
+        finally
+        {
+            raising.Release();
         }
     }
 

@@ -78,6 +78,8 @@ public class PortalFactory : WebApplicationFactory<Program>
         if (disposing)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            // Each PostgreSQL test has a database, and so a pool, of its own: close them rather than run out of server slots.
+            Npgsql.NpgsqlConnection.ClearAllPools();
             if (ownsDirectory)
                 Directory.Dispose();
         }

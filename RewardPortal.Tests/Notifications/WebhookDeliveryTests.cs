@@ -11,28 +11,34 @@ using RewardPortal.Tests.Infrastructure;
 
 namespace RewardPortal.Tests.Notifications;
 
+/// <summary>The engine's webhook deliveries, end to end, on SQLite and on PostgreSQL.</summary>
 [Collection(HostedAppCollection.Name)]
 public sealed class WebhookDeliveryTests : IAsyncLifetime
 {
     private WebhookReceiver receiver = null!;
     private PortalFactory factory = null!;
 
-    public async Task InitializeAsync()
+    public static TheoryData<string> Providers() => TestProviders.All();
+
+    public async Task InitializeAsync() => receiver = await WebhookReceiver.StartAsync();
+
+    private void Start(string provider)
     {
-        receiver = await WebhookReceiver.StartAsync();
-        factory = new PortalFactory(EngineData.FastRetries());
+        factory = new PortalFactory(EngineData.FastRetries().With(TestProviders.AppSettings(provider)));
         _ = factory.Server;
     }
 
     public async Task DisposeAsync()
     {
-        await factory.DisposeAsync();
+        if (factory is not null)
+            await factory.DisposeAsync();
         await receiver.DisposeAsync();
     }
 
-    [Fact]
-    public async Task ARedemptionWebhookArrivesSignedWithTheDocumentedBody()
+    [Theory, MemberData(nameof(Providers))]
+    public async Task ARedemptionWebhookArrivesSignedWithTheDocumentedBody(string provider)
     {
+        Start(provider);
         var webhook = await factory.CreateWebhookAsync(receiver.Url());
         var participant = await factory.CreateParticipantAsync();
         var reward = await factory.CreateRewardAsync(RewardType.VoucherCode, webhook.Id);
@@ -67,9 +73,10 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal("ok", attempt.ResponseExcerpt);
     }
 
-    [Fact]
-    public async Task AReceiverThatFailsTwiceGetsTheSameWebhookIdEveryAttemptAndEachAttemptIsLogged()
+    [Theory, MemberData(nameof(Providers))]
+    public async Task AReceiverThatFailsTwiceGetsTheSameWebhookIdEveryAttemptAndEachAttemptIsLogged(string provider)
     {
+        Start(provider);
         receiver.Respond = WebhookReceiver.FailTimes(2, status: 503);
         var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
 
@@ -86,9 +93,10 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Contains("503", delivery.Attempts.OrderBy(a => a.Id).First().Error);
     }
 
-    [Fact]
-    public async Task ARewardWithoutTheWebhookAssignedSendsNoRedemptionWebhook()
+    [Theory, MemberData(nameof(Providers))]
+    public async Task ARewardWithoutTheWebhookAssignedSendsNoRedemptionWebhook(string provider)
     {
+        Start(provider);
         var assigned = await factory.CreateWebhookAsync(receiver.Url("assigned"));
         var unassigned = await factory.CreateWebhookAsync(receiver.Url("unassigned"));
         var participant = await factory.CreateParticipantAsync();
@@ -102,9 +110,10 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Empty(await factory.DeliveriesAsync(unassigned.Id));
     }
 
-    [Fact]
-    public async Task DuringARotationBothSignaturesAreSentAndBothVerify()
+    [Theory, MemberData(nameof(Providers))]
+    public async Task DuringARotationBothSignaturesAreSentAndBothVerify(string provider)
     {
+        Start(provider);
         var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
         var rotated = await factory.WithServiceAsync<string, NotificationService>(s => s.RotateSecretAsync(webhook.Id, "test", isOwner: true));
 
@@ -117,9 +126,10 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.False(StandardWebhooks.Verify(WebhookSecret.New(), request));
     }
 
-    [Fact]
-    public async Task ADisabledNotificationSendsNothing()
+    [Theory, MemberData(nameof(Providers))]
+    public async Task ADisabledNotificationSendsNothing(string provider)
     {
+        Start(provider);
         var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
         await factory.WithServiceAsync<bool, NotificationService>(async s => { await s.SetEnabledAsync(webhook.Id, false, "test", isOwner: true); return true; });
 
@@ -130,9 +140,10 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Empty(await factory.DeliveriesAsync(webhook.Id));
     }
 
-    [Fact]
-    public async Task DeliveriesQueuedBeforeANotificationIsDisabledStillGo()
+    [Theory, MemberData(nameof(Providers))]
+    public async Task DeliveriesQueuedBeforeANotificationIsDisabledStillGo(string provider)
     {
+        Start(provider);
         var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
         await RecordParticipantEventDueInAsync(TimeSpan.FromSeconds(1));
 
@@ -143,9 +154,10 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Succeeded);
     }
 
-    [Fact]
-    public async Task GoneDisablesTheWebhookAndFailsWhatItHadQueued()
+    [Theory, MemberData(nameof(Providers))]
+    public async Task GoneDisablesTheWebhookAndFailsWhatItHadQueued(string provider)
     {
+        Start(provider);
         receiver.Respond = (_, _) => new Reply(410, "gone for good");
         var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
         await RecordParticipantEventDueInAsync(TimeSpan.FromSeconds(3));
@@ -168,9 +180,10 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Contains("410", alert.Title);
     }
 
-    [Fact]
-    public async Task ExhaustedRetriesFailTheDeliveryAndAlertTheOwnerOnceInTheAppAndByEmail()
+    [Theory, MemberData(nameof(Providers))]
+    public async Task ExhaustedRetriesFailTheDeliveryAndAlertTheOwnerOnceInTheAppAndByEmail(string provider)
     {
+        Start(provider);
         receiver.Respond = (_, _) => new Reply(500, "still broken");
         var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
 
@@ -200,9 +213,10 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Contains($"/admin/deliveries?notification={webhook.Id}", email.TextBody);
     }
 
-    [Fact]
-    public async Task RetryAfterIsHonoured()
+    [Theory, MemberData(nameof(Providers))]
+    public async Task RetryAfterIsHonoured(string provider)
     {
+        Start(provider);
         receiver.Respond = (_, attempt) => attempt == 1
             ? new Reply(429, "slow down", Headers: new Dictionary<string, string> { ["Retry-After"] = "2" })
             : new Reply(200);
@@ -215,9 +229,10 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
             $"the retry came {(requests[1].ArrivedAt - requests[0].ArrivedAt).TotalMilliseconds} ms later, not after Retry-After: 2");
     }
 
-    [Fact]
-    public async Task AHugeEndlessAnswerIsCutAtFourKilobytesAndDoesNotHoldTheAttempt()
+    [Theory, MemberData(nameof(Providers))]
+    public async Task AHugeEndlessAnswerIsCutAtFourKilobytesAndDoesNotHoldTheAttempt(string provider)
     {
+        Start(provider);
         receiver.Respond = (_, _) => new Reply(200, EndlessBody: true);
         var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
 
@@ -230,9 +245,10 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.True(attempt.DurationMs < 2000, $"the attempt took {attempt.DurationMs} ms");
     }
 
-    [Fact]
-    public async Task ARedirectIsAFailureAndIsNotFollowed()
+    [Theory, MemberData(nameof(Providers))]
+    public async Task ARedirectIsAFailureAndIsNotFollowed(string provider)
     {
+        Start(provider);
         receiver.Respond = (r, _) => r.Path == "/moved" ? new Reply(200) : new Reply(301, "", Headers: new Dictionary<string, string> { ["Location"] = "/moved" });
         var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
 
