@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Notifications;
@@ -15,8 +14,9 @@ internal sealed record WrittenOutcomes(List<(long NotificationId, string? Error)
 }
 
 /// <summary>
-/// Writes a batch of outcomes in the caller's transaction: one attempt row and one conditional update per delivery,
-/// as plain prepared statements (thousands a second; EF's change tracking would cost more than the sends).
+/// Writes a batch of outcomes in the caller's transaction: one attempt row and one conditional update per delivery.
+/// On SQLite these are prepared statements run in-process (thousands a second); on PostgreSQL, where each statement is a
+/// round trip, the whole batch goes as arrays in one statement of each kind. EF's change tracking would cost more than the sends.
 /// </summary>
 internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock)
 {
@@ -26,42 +26,56 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock)
             "LastError" = @error, "NextAttemptAt" = @next, "CompletedAt" = @completed, "LeasedUntil" = NULL, "LeasedBy" = NULL
         WHERE "Id" = @id AND "LeasedBy" = @lease
         """;
+    private const string UpdatePostgres = """
+        UPDATE "Deliveries" AS d SET "Status" = v.status, "AttemptCount" = d."AttemptCount" + 1, "LastAttemptAt" = v.at, "LastStatusCode" = v.code,
+            "LastError" = v.error, "NextAttemptAt" = v.next, "CompletedAt" = v.completed, "LeasedUntil" = NULL, "LeasedBy" = NULL
+        FROM unnest(@ids, @leases, @statuses, @ats, @codes, @errors, @nexts, @completeds) AS v(id, lease, status, at, code, error, next, completed)
+        WHERE d."Id" = v.id AND d."LeasedBy" = v.lease
+        RETURNING d."Id"
+        """;
     private const string InsertSql = """
         INSERT INTO "DeliveryAttempts" ("DeliveryId", "StartedAt", "DurationMs", "Succeeded", "StatusCode", "ResponseExcerpt", "Error") VALUES
         """;
+    private const string InsertPostgres = """
+        INSERT INTO "DeliveryAttempts" ("DeliveryId", "StartedAt", "DurationMs", "Succeeded", "StatusCode", "ResponseExcerpt", "Error")
+        SELECT * FROM unnest(@ids, @ats, @durations, @succeeded, @codes, @excerpts, @errors)
+        """;
     private const int InsertRows = 50;
     private const string ReleaseSql = """UPDATE "Deliveries" SET "LeasedUntil" = NULL, "LeasedBy" = NULL WHERE "Id" = @id AND "LeasedBy" = @lease""";
+
+    /// <summary>What an attempt's outcome makes of its delivery.</summary>
+    private sealed record Decision(Outcome Outcome, DeliveryStatus Status, DateTime Next, DateTime? Completed, string? Error)
+    {
+        public DeliveryWork Work => Outcome.Work;
+        public AttemptResult Result => Outcome.Result!;
+    }
 
     public async Task<WrittenOutcomes> WriteAsync(RewardPortalDbContext db, IReadOnlyList<Outcome> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
             return WrittenOutcomes.None;
         var now = clock.GetUtcNow().UtcDateTime;
+        var postgres = db.Database.IsNpgsql();
+        var decisions = batch.Where(o => o.Result is not null).Select(o =>
+        {
+            var (status, next) = policy.Decide(o.Work.AttemptCount + 1, o.Result!, now);
+            return new Decision(o, status, next, status == DeliveryStatus.Pending ? null : now, Truncate(o.Result!.Error, 2000));
+        }).ToList();
+
+        await (postgres ? InsertAttemptsAtOnceAsync(db, decisions, cancellationToken) : InsertAttemptsAsync(db, decisions, cancellationToken));
+        var landed = postgres ? await UpdateAtOnceAsync(db, decisions, cancellationToken) : await UpdateEachAsync(db, decisions, cancellationToken);
+        await ReleaseAsync(db, batch.Where(o => o.Result is null).ToList(), cancellationToken);
+
         var written = new WrittenOutcomes([], [], null);
         DateTime? nextRetry = null;
-        await using var update = RawCommand.Create(db, UpdateSql, "@status", "@at", "@code", "@error", "@next", "@completed", "@id", "@lease");
-        await using var release = RawCommand.Create(db, ReleaseSql, "@id", "@lease");
-        await InsertAttemptsAsync(db, batch.Where(o => o.Result is not null).ToList(), cancellationToken);
-
-        foreach (var (work, target, result) in batch)
+        foreach (var decision in decisions.Where(d => landed.Contains(d.Work.Id)))
         {
-            if (result is null)
-            {
-                Set(release, work.Id, work.Lease);
-                await release.ExecuteNonQueryAsync(cancellationToken);
-                continue;
-            }
-            var error = Truncate(result.Error, 2000);
-            var (status, next) = policy.Decide(work.AttemptCount + 1, result, now);
-            Set(update, (int)status, result.StartedAt, result.StatusCode, error, next, status == DeliveryStatus.Pending ? null : now, work.Id, work.Lease);
-            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
-                continue;
-            if (result.Gone && target.Channel == NotificationChannel.Webhook)
-                written.Gone.Add(work.NotificationId);
-            else if (status == DeliveryStatus.Failed)
-                written.Failed.Add((work.NotificationId, error));
-            if (status == DeliveryStatus.Pending && (nextRetry is null || next < nextRetry))
-                nextRetry = next;
+            if (decision.Result.Gone && decision.Outcome.Target.Channel == NotificationChannel.Webhook)
+                written.Gone.Add(decision.Work.NotificationId);
+            else if (decision.Status == DeliveryStatus.Failed)
+                written.Failed.Add((decision.Work.NotificationId, decision.Error));
+            if (decision.Status == DeliveryStatus.Pending && (nextRetry is null || decision.Next < nextRetry))
+                nextRetry = decision.Next;
         }
         foreach (var notificationId in written.Gone)
             await DisableGoneAsync(db, notificationId, now, cancellationToken);
@@ -69,12 +83,51 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock)
         return written with { NextRetry = nextRetry };
     }
 
-    /// <summary>Attempt rows, many to a statement: the log of every attempt is the bulk of what the engine writes.</summary>
-    private static async Task InsertAttemptsAsync(RewardPortalDbContext db, List<Outcome> attempted, CancellationToken cancellationToken)
+    /// <returns>The deliveries whose update landed (the lease was still theirs).</returns>
+    private static async Task<HashSet<long>> UpdateEachAsync(RewardPortalDbContext db, List<Decision> decisions, CancellationToken cancellationToken)
     {
-        for (var start = 0; start < attempted.Count; start += InsertRows)
+        var landed = new HashSet<long>();
+        await using var update = RawCommand.Create(db, UpdateSql, "@status", "@at", "@code", "@error", "@next", "@completed", "@id", "@lease");
+        foreach (var d in decisions)
         {
-            var rows = attempted.Skip(start).Take(InsertRows).ToList();
+            update.With((int)d.Status, d.Result.StartedAt, d.Result.StatusCode, d.Error, d.Next, d.Completed, d.Work.Id, d.Work.Lease);
+            if (await update.ExecuteNonQueryAsync(cancellationToken) > 0)
+                landed.Add(d.Work.Id);
+        }
+        return landed;
+    }
+
+    private static async Task<HashSet<long>> UpdateAtOnceAsync(RewardPortalDbContext db, List<Decision> decisions, CancellationToken cancellationToken)
+    {
+        var landed = new HashSet<long>();
+        if (decisions.Count == 0)
+            return landed;
+        await using var update = RawCommand.Create(db, UpdatePostgres, "@ids", "@leases", "@statuses", "@ats", "@codes", "@errors", "@nexts", "@completeds").With(
+            decisions.Select(d => d.Work.Id).ToArray(), decisions.Select(d => d.Work.Lease).ToArray(), decisions.Select(d => (int)d.Status).ToArray(),
+            decisions.Select(d => d.Result.StartedAt).ToArray(), decisions.Select(d => d.Result.StatusCode).ToArray(),
+            decisions.Select(d => d.Error).ToArray(), decisions.Select(d => d.Next).ToArray(), decisions.Select(d => d.Completed).ToArray());
+        await using var reader = await update.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            landed.Add(reader.GetInt64(0));
+        return landed;
+    }
+
+    /// <summary>Sends that never started (the node is stopping): the lease is given back, and no attempt is counted.</summary>
+    private static async Task ReleaseAsync(RewardPortalDbContext db, List<Outcome> unsent, CancellationToken cancellationToken)
+    {
+        if (unsent.Count == 0)
+            return;
+        await using var release = RawCommand.Create(db, ReleaseSql, "@id", "@lease");
+        foreach (var outcome in unsent)
+            await release.With(outcome.Work.Id, outcome.Work.Lease).ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Attempt rows, many to a statement: the log of every attempt is the bulk of what the engine writes.</summary>
+    private static async Task InsertAttemptsAsync(RewardPortalDbContext db, List<Decision> decisions, CancellationToken cancellationToken)
+    {
+        for (var start = 0; start < decisions.Count; start += InsertRows)
+        {
+            var rows = decisions.Skip(start).Take(InsertRows).ToList();
             var names = new List<string>(rows.Count * 7);
             var sql = new System.Text.StringBuilder(InsertSql);
             for (var i = 0; i < rows.Count; i++)
@@ -85,12 +138,23 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock)
             }
             await using var insert = RawCommand.Create(db, sql.ToString(), [.. names]);
             var values = new List<object?>(names.Count);
-            foreach (var (work, _, result) in rows)
-                values.AddRange([work.Id, result!.StartedAt, result.DurationMs, result.Succeeded, result.StatusCode,
-                    Truncate(result.ResponseExcerpt, 4096), Truncate(result.Error, 2000)]);
-            Set(insert, [.. values]);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            foreach (var d in rows)
+                values.AddRange([d.Work.Id, d.Result.StartedAt, d.Result.DurationMs, d.Result.Succeeded, d.Result.StatusCode,
+                    Truncate(d.Result.ResponseExcerpt, 4096), d.Error]);
+            await insert.With([.. values]).ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    private static async Task InsertAttemptsAtOnceAsync(RewardPortalDbContext db, List<Decision> decisions, CancellationToken cancellationToken)
+    {
+        if (decisions.Count == 0)
+            return;
+        await using var insert = RawCommand.Create(db, InsertPostgres, "@ids", "@ats", "@durations", "@succeeded", "@codes", "@excerpts", "@errors").With(
+            decisions.Select(d => d.Work.Id).ToArray(), decisions.Select(d => d.Result.StartedAt).ToArray(),
+            decisions.Select(d => d.Result.DurationMs).ToArray(), decisions.Select(d => d.Result.Succeeded).ToArray(),
+            decisions.Select(d => d.Result.StatusCode).ToArray(), decisions.Select(d => Truncate(d.Result.ResponseExcerpt, 4096)).ToArray(),
+            decisions.Select(d => d.Error).ToArray());
+        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>410 Gone: the receiver says the endpoint is no more. Turn the webhook off and fail what it still had queued.</summary>
@@ -107,12 +171,6 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock)
                 .SetProperty(d => d.CompletedAt, now)
                 .SetProperty(d => d.LeasedBy, (string?)null)
                 .SetProperty(d => d.LeasedUntil, (DateTime?)null), cancellationToken);
-    }
-
-    private static void Set(DbCommand command, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
     }
 
     private static string? Truncate(string? value, int length) => value is { Length: > 0 } && value.Length > length ? value[..length] : value;
