@@ -1,32 +1,39 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using RewardPortal.Core;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
 
 namespace RewardPortal.Bench;
 
-/// <summary>The app's Core services and the delivery dispatcher on a fresh SQLite file, as a worker node runs them (no web UI, no Hangfire).</summary>
+/// <summary>
+/// The app's Core services and the delivery dispatcher, as a worker node runs them (no web UI, no Hangfire): on a fresh
+/// SQLite file, or on a PostgreSQL database that several engines (nodes) may share.
+/// </summary>
 internal sealed class Engine : IAsyncDisposable
 {
     private readonly IHost host;
 
-    private Engine(IHost host, string databaseFile) => (this.host, DatabaseFile) = (host, databaseFile);
+    private Engine(IHost host, string connectionString, bool postgres) => (this.host, ConnectionString, IsPostgres) = (host, connectionString, postgres);
 
-    public string DatabaseFile { get; }
+    public string ConnectionString { get; }
+    public bool IsPostgres { get; }
     public IServiceProvider Services => host.Services;
 
-    public static async Task<Engine> StartAsync(string directory, BenchOptions options, Dictionary<string, string?>? more = null)
+    public static async Task<Engine> StartAsync(string directory, BenchOptions options, Dictionary<string, string?>? more = null, string? postgres = null)
     {
-        var databaseFile = Path.Combine(directory, $"bench-{Guid.NewGuid():N}.db");
+        var connectionString = postgres ?? $"Data Source={Path.Combine(directory, $"bench-{Guid.NewGuid():N}.db")}";
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = directory });
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:RewardPortal"] = $"Data Source={databaseFile}",
+            ["Database:Provider"] = postgres is null ? "Sqlite" : "Postgres",
+            ["ConnectionStrings:RewardPortal"] = connectionString,
             ["Email:PickupDirectory"] = Path.Combine(directory, "pickup"),
             ["Webhooks:AllowPrivateNetworks"] = "true",
             ["Webhooks:MaxConcurrency"] = options.Concurrency.ToString(),
@@ -35,22 +42,25 @@ internal sealed class Engine : IAsyncDisposable
         foreach (var (key, value) in more ?? [])
             settings[key] = value;
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
+            // A fresh PostgreSQL database answers EF's first look for its migrations table with an error it expects.
+            .AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None);
         builder.Services.AddRewardPortalCore(builder.Configuration, directory);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryDispatcher>());
         var host = builder.Build();
         await using (var db = await host.Services.GetRequiredService<IDbContextFactory<RewardPortalDbContext>>().CreateDbContextAsync())
             await db.Database.MigrateAsync();
         await host.StartAsync();
-        return new Engine(host, databaseFile);
+        return new Engine(host, connectionString, postgres is not null);
     }
 
     public async Task<RewardPortalDbContext> DbAsync() =>
         await Services.GetRequiredService<IDbContextFactory<RewardPortalDbContext>>().CreateDbContextAsync();
 
-    public SqliteConnection OpenConnection()
+    /// <summary>A connection of the bench's own, for setting the scene and counting (not measured).</summary>
+    public DbConnection OpenConnection()
     {
-        var connection = new SqliteConnection($"Data Source={DatabaseFile};Default Timeout=60");
+        DbConnection connection = IsPostgres ? new NpgsqlConnection(ConnectionString) : new SqliteConnection($"{ConnectionString};Default Timeout=60");
         connection.Open();
         return connection;
     }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Notifications;
@@ -65,29 +65,20 @@ internal static class Seed
     {
         using var connection = engine.OpenConnection();
         using var transaction = connection.BeginTransaction();
-        using var insertEvent = connection.CreateCommand();
-        insertEvent.CommandText = """
-            INSERT INTO "Events" ("Type", "OccurredAt", "DataJson", "RedemptionId", "ParticipantId", "RewardId", "RewardType")
-            VALUES ('redemption.requested', $at, $data, $id, 1, 1, 0); SELECT last_insert_rowid();
-            """;
-        using var insertDelivery = connection.CreateCommand();
-        insertDelivery.CommandText = """
-            INSERT INTO "Deliveries" ("EventId", "NotificationId", "MessageId", "Status", "AttemptCount", "NextAttemptAt", "CreatedAt")
-            VALUES ($event, $notification, $message, 0, 0, $at, $at)
-            """;
         var now = DateTime.UtcNow.AddDays(1);
         for (var i = 0; i < count; i++)
         {
-            insertEvent.Parameters.Clear();
-            insertEvent.Parameters.AddWithValue("$at", now);
-            insertEvent.Parameters.AddWithValue("$data", RedemptionData(i + 1));
-            insertEvent.Parameters.AddWithValue("$id", i + 1);
+            using var insertEvent = Command(connection, """
+                INSERT INTO "Events" ("Type", "OccurredAt", "DataJson", "RedemptionId", "ParticipantId", "RewardId", "RewardType")
+                VALUES ('redemption.requested', @at, @data, @id, 1, 1, 0) RETURNING "Id"
+                """, ("@at", now), ("@data", RedemptionData(i + 1)), ("@id", (long)i + 1));
+            insertEvent.Transaction = transaction;
             var eventId = (long)insertEvent.ExecuteScalar()!;
-            insertDelivery.Parameters.Clear();
-            insertDelivery.Parameters.AddWithValue("$event", eventId);
-            insertDelivery.Parameters.AddWithValue("$notification", notificationId);
-            insertDelivery.Parameters.AddWithValue("$message", EventRecorder.NewMessageId());
-            insertDelivery.Parameters.AddWithValue("$at", now);
+            using var insertDelivery = Command(connection, """
+                INSERT INTO "Deliveries" ("EventId", "NotificationId", "MessageId", "Status", "AttemptCount", "NextAttemptAt", "CreatedAt")
+                VALUES (@event, @notification, @message, 0, 0, @at, @at)
+                """, ("@event", eventId), ("@notification", notificationId), ("@message", EventRecorder.NewMessageId()), ("@at", now));
+            insertDelivery.Transaction = transaction;
             insertDelivery.ExecuteNonQuery();
         }
         transaction.Commit();
@@ -96,33 +87,63 @@ internal static class Seed
     public static void MakeDue(Engine engine, long notificationId)
     {
         using var connection = engine.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = """UPDATE "Deliveries" SET "NextAttemptAt" = $now WHERE "NotificationId" = $id AND "Status" = 0""";
-        command.Parameters.AddWithValue("$now", DateTime.UtcNow.AddSeconds(-1));
-        command.Parameters.AddWithValue("$id", notificationId);
+        using var command = Command(connection, """UPDATE "Deliveries" SET "NextAttemptAt" = @now WHERE "NotificationId" = @id AND "Status" = 0""",
+            ("@now", DateTime.UtcNow.AddSeconds(-1)), ("@id", notificationId));
         command.ExecuteNonQuery();
     }
 
     public static long Count(Engine engine, string where)
     {
         using var connection = engine.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM \"Deliveries\" WHERE {where}";
-        return (long)command.ExecuteScalar()!;
+        using var command = Command(connection, $"SELECT COUNT(*) FROM \"Deliveries\" WHERE {where}");
+        return Convert.ToInt64(command.ExecuteScalar());
     }
 
-    public static async Task<(Participant Participant, Reward Reward)> RedemptionTargetsAsync(Engine engine, long webhookId)
+    private static DbCommand Command(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+
+    /// <summary>Participants with balance for any run, and a custom reward with the webhook assigned.</summary>
+    public static async Task<(List<Participant> Participants, Reward Reward)> RedemptionTargetsAsync(Engine engine, long? webhookId, int participants)
     {
         await using var db = await engine.DbAsync();
-        var participant = new Participant { Name = "Ada Lovelace", Email = "ada@example.com", PointsBalance = 1_000_000_000, CreatedAt = DateTime.UtcNow,
+        var people = Enumerable.Range(1, participants).Select(i => new Participant
+        {
+            Name = $"Participant {i}", Email = $"participant{i}-{Guid.NewGuid():N}@bench.local", PointsBalance = 1_000_000_000, CreatedAt = DateTime.UtcNow,
             Address = new PostalAddress { Line1 = "12 St James's Square", City = "London", PostalCode = "SW1Y 4JH", Country = "GB" },
-            CustomFields = new() { ["T-shirt size"] = "M" } };
+            CustomFields = new() { ["T-shirt size"] = "M" },
+        }).ToList();
         var reward = new Reward { Name = "Branded hoodie", Description = "A warm hoodie.", Type = RewardType.Custom, CostCurrency = Currency.Points, Cost = 500,
-            Metadata = new() { ["sku"] = "HOOD-001" }, Webhooks = [await db.Notifications.FindAsync(webhookId) ?? throw new InvalidOperationException()],
+            Metadata = new() { ["sku"] = "HOOD-001" }, Webhooks = webhookId is null ? [] : [await db.Notifications.FindAsync(webhookId) ?? throw new InvalidOperationException()],
             CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
-        db.Participants.Add(participant);
+        db.Participants.AddRange(people);
         db.Rewards.Add(reward);
         await db.SaveChangesAsync();
-        return (participant, reward);
+        return (people, reward);
+    }
+
+    /// <summary>Which webhook-id each redemption's delivery to the notification was sent with.</summary>
+    public static Dictionary<long, string> MessageIdsByRedemption(Engine engine, long notificationId)
+    {
+        using var connection = engine.OpenConnection();
+        using var command = Command(connection, """
+            SELECT e."RedemptionId", d."MessageId" FROM "Deliveries" d JOIN "Events" e ON e."Id" = d."EventId"
+            WHERE d."NotificationId" = @id AND e."RedemptionId" IS NOT NULL
+            """, ("@id", notificationId));
+        using var reader = command.ExecuteReader();
+        var messages = new Dictionary<long, string>();
+        while (reader.Read())
+            messages[reader.GetInt64(0)] = reader.GetString(1);
+        return messages;
     }
 }
