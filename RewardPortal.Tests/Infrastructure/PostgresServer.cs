@@ -19,6 +19,8 @@ public sealed class PostgresServer
         return server;
     });
 
+    private const string Prefix = "rewardportal-pg-";
+    private const string OwnerSuffix = ".owner";
     private string? dataDirectory;
     private int port;
 
@@ -37,11 +39,14 @@ public sealed class PostgresServer
         var bin = BinDirectory;
         if (bin is null)
             return; // PostgresFactAttribute skips (or, in CI, fails) every test that needs it.
-        port = FreePort();
-        dataDirectory = Path.Combine(Path.GetTempPath(), $"rewardportal-pg-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dataDirectory);
         // PostgreSQL refuses to run as root; the Debian package's postgres user runs it.
         var asPostgres = Environment.UserName == "root";
+        await StopLeftoversAsync(bin, asPostgres);
+        port = FreePort();
+        dataDirectory = Path.Combine(Path.GetTempPath(), $"{Prefix}{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dataDirectory);
+        // Beside the data folder, which initdb wants empty.
+        await File.WriteAllTextAsync(dataDirectory + OwnerSuffix, Environment.ProcessId.ToString());
         if (asPostgres)
             await RunAsync("chown", $"postgres {dataDirectory}");
         await RunAsync(Path.Combine(bin, "initdb"), $"-D {dataDirectory} -A trust -U postgres --no-sync", asPostgres);
@@ -70,7 +75,54 @@ public sealed class PostgresServer
             return;
         NpgsqlConnection.ClearAllPools();
         await RunAsync(Path.Combine(bin, "pg_ctl"), $"-D {dataDirectory} -m immediate -w stop", Environment.UserName == "root");
-        try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
+        try
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+            File.Delete(dataDirectory + OwnerSuffix);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// A test host can be ended before its exit handlers run, leaving its server behind: stop and delete the servers of
+    /// earlier runs whose test process is gone (a run still going keeps its own).
+    /// </summary>
+    private static async Task StopLeftoversAsync(string bin, bool asPostgres)
+    {
+        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), Prefix + "*"))
+        {
+            var owner = directory + OwnerSuffix;
+            if (File.Exists(owner) && int.TryParse(await File.ReadAllTextAsync(owner), out var pid) && IsRunning(pid))
+                continue;
+            if (File.Exists(Path.Combine(directory, "postmaster.pid")))
+            {
+                try { await RunAsync(Path.Combine(bin, "pg_ctl"), $"-D {directory} -m immediate -w stop", asPostgres); }
+                catch (InvalidOperationException) { } // not running after all
+            }
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+                File.Delete(owner);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static int FreePort()
