@@ -14,7 +14,7 @@ namespace RewardPortal.Core.Data;
 /// one commit, and one fsync, for all of them. This is group commit as database servers do it, with the same durability
 /// as a commit each; the busier it gets, the larger the batches. The loop takes its turns at the <see cref="SqliteWriteGate"/>.</para>
 /// </summary>
-public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> dbFactory, SqliteWriteGate gate) : IAsyncDisposable
+public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> dbFactory, SqliteWriteGate gate) : IAsyncDisposable, IDisposable
 {
     private const int MaxBatch = 64;
     private const string Savepoint = "unit";
@@ -44,6 +44,9 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
         if (writer is not null)
             await writer;
     }
+
+    /// <summary>For hosts disposed synchronously: the same, waiting on the calling thread.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private void EnsureWriter()
     {
