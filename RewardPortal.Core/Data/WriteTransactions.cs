@@ -21,8 +21,8 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
     private readonly Channel<IQueued> queue = Channel.CreateUnbounded<IQueued>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock starting = new();
     private Task? writer;
-    private string? sqliteConnectionString;
-    private bool? isSqlite;
+    // Null until the first call finds out; then the SQLite connection string, or "" for another provider.
+    private volatile string? sqliteConnectionString;
 
     public async Task<T> RunAsync<T>(Func<RewardPortalDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
     {
@@ -125,12 +125,12 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
 
     private async ValueTask<bool> IsSqliteAsync(CancellationToken cancellationToken)
     {
-        if (isSqlite is { } known)
-            return known;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (db.Database.IsSqlite())
-            sqliteConnectionString = db.Database.GetConnectionString();
-        return (isSqlite = db.Database.IsSqlite()).Value;
+        if (sqliteConnectionString is null)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            sqliteConnectionString = db.Database.IsSqlite() ? db.Database.GetConnectionString() ?? "" : "";
+        }
+        return sqliteConnectionString.Length > 0;
     }
 
     private interface IQueued

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Email;
@@ -63,7 +62,7 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
         var claimed = new List<(long Id, string MessageId, int AttemptCount, long NotificationId, long EventId)>();
         await using (var claim = RawCommand.Create(db, postgres ? ClaimPostgres : ClaimSqlite, "@lease", "@until", "@now", "@excluded", "@limit"))
         {
-            Set(claim, lease, leasedUntil, now, Ids(excludedNotifications, postgres), limit);
+            claim.With(lease, leasedUntil, now, Ids(excludedNotifications, postgres), limit);
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
                 claimed.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4)));
@@ -74,7 +73,7 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
         var events = new Dictionary<long, (string Type, DateTime OccurredAt, string DataJson)>(claimed.Count);
         await using (var read = RawCommand.Create(db, postgres ? EventsPostgres : EventsSqlite, "@ids"))
         {
-            Set(read, Ids(claimed.Select(c => c.EventId).Distinct().ToList(), postgres));
+            read.With(Ids(claimed.Select(c => c.EventId).Distinct().ToList(), postgres));
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
                 events[reader.GetInt64(0)] = (reader.GetString(1), DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc), reader.GetString(3));
@@ -95,7 +94,7 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
     {
         var postgres = db.Database.IsNpgsql();
         await using var command = RawCommand.Create(db, postgres ? NextDuePostgres : NextDueSqlite, "@now", "@excluded");
-        Set(command, clock.GetUtcNow().UtcDateTime, Ids(excludedNotifications, postgres));
+        command.With(clock.GetUtcNow().UtcDateTime, Ids(excludedNotifications, postgres));
         await db.Database.OpenConnectionAsync(cancellationToken);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc) : null;
@@ -138,10 +137,4 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
     }
 
     private static object Ids(IReadOnlyCollection<long> ids, bool postgres) => postgres ? ids.ToArray() : $"[{string.Join(',', ids)}]";
-
-    private static void Set(DbCommand command, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
-    }
 }

@@ -24,8 +24,9 @@ public sealed class RedemptionService(
     public const int MaxIdempotencyKeyLength = 200;
     private const string SystemActor = "system";
 
-    // SQLite's calls run on the calling thread. Under a burst, hundreds of redemptions reading at once would leave the
-    // one writer a sliver of the CPU and the throughput would collapse; a few at a time per core keep it fed instead.
+    // Under a burst, hundreds of redemptions reading at once would only compete for the CPU (SQLite's calls run on the
+    // calling thread) or the connection pool, and on SQLite leave the one writer a sliver of the CPU so that throughput
+    // collapses; a few at a time per core keep the writer fed instead.
     private readonly SemaphoreSlim planning = new(Environment.ProcessorCount * 2);
 
     public async Task<RedeemResult> RedeemAsync(RedeemRequest request, string actor, CancellationToken cancellationToken = default)
