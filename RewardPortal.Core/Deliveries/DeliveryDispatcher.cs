@@ -72,9 +72,8 @@ public sealed class DeliveryDispatcher : BackgroundService
     /// <summary>Claimed deliveries not yet finished on this node.</summary>
     public int Outstanding => Volatile.Read(ref outstanding);
 
-    // Keep up to four rounds of sends claimed, so the next ones are ready the moment a slot frees up.
-    private int HighWater => options.MaxConcurrency * 4;
-    private int LaneCapacity => options.MaxConcurrencyPerEndpoint * 4;
+    private int HighWater => options.MaxConcurrency * WebhookOptions.RoundsClaimedAhead;
+    private int LaneCapacity => options.MaxConcurrencyPerEndpoint * WebhookOptions.RoundsClaimedAhead;
     private int OutcomeBatch => Math.Max(16, options.MaxConcurrency);
 
     public void Wake() => wake.Writer.TryWrite(true);
@@ -182,6 +181,7 @@ public sealed class DeliveryDispatcher : BackgroundService
             }
             catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
             {
+                await database.ResetAsync();
                 // The outcomes stay in the batch for the next turn; after repeated failures they are dropped and
                 // their deliveries go out again when the leases run out (at least once, never lost).
                 if (++failures >= 5)
@@ -220,7 +220,7 @@ public sealed class DeliveryDispatcher : BackgroundService
     /// <summary>One transaction: record the batch, claim up to <paramref name="capacity"/>; after the commit, start the sends.</summary>
     private async Task<int> TurnAsync(EngineDatabase database, List<Outcome> batch, int capacity, EmailLane email, CancellationToken stopping)
     {
-        await using var db = await database.CreateContextAsync(CancellationToken.None);
+        var db = await database.ContextAsync(CancellationToken.None);
         using var turn = await database.EnterWriteAsync();
         await using var transaction = await database.BeginTransactionAsync(db, CancellationToken.None);
         var written = await writer.WriteAsync(db, batch, CancellationToken.None);
@@ -269,7 +269,7 @@ public sealed class DeliveryDispatcher : BackgroundService
 
     private async Task<DateTime?> NextDueAsync(EngineDatabase database, CancellationToken stopping)
     {
-        await using var db = await database.CreateContextAsync(stopping);
+        var db = await database.ContextAsync(stopping);
         return await store.NextDueAsync(db, SaturatedLanes(), stopping);
     }
 

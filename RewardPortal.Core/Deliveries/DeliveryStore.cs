@@ -96,8 +96,15 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
         await using var command = RawCommand.Create(db, postgres ? NextDuePostgres : NextDueSqlite, "@now", "@excluded");
         command.With(clock.GetUtcNow().UtcDateTime, Ids(excludedNotifications, postgres));
         await db.Database.OpenConnectionAsync(cancellationToken);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc) : null;
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc) : null;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>Gives back the leases of a node that stops, so that a restart (or another node) sends at once.</summary>

@@ -16,26 +16,28 @@ namespace RewardPortal.Core.Deliveries;
 internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> dbFactory, SqliteWriteGate gate) : IAsyncDisposable
 {
     private SqliteConnection? sqlite;
+    private RewardPortalDbContext? context;
 
-    public async Task<RewardPortalDbContext> CreateContextAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The loop's one context, kept from turn to turn: setting up a DbContext costs more than a turn's statements. It
+    /// tracks nothing (the engine reads with raw commands and untracked queries), and a failed turn drops it (<see cref="ResetAsync"/>).
+    /// </summary>
+    public async Task<RewardPortalDbContext> ContextAsync(CancellationToken cancellationToken)
     {
+        if (context is not null)
+            return context;
         var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (!db.Database.IsSqlite())
-            return db;
-        if (sqlite is null)
-        {
-            var connection = new SqliteConnection(db.Database.GetConnectionString());
-            await connection.OpenAsync(cancellationToken);
-            SqliteBusyWait.Apply(connection);
-            await using (var command = connection.CreateCommand())
-            {
-                command.CommandText = "PRAGMA synchronous = NORMAL;";
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-            sqlite = connection;
-        }
-        db.Database.SetDbConnection(sqlite, contextOwnsConnection: false);
-        return db;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        if (db.Database.IsSqlite())
+            db.Database.SetDbConnection(await SqliteConnectionAsync(db, cancellationToken), contextOwnsConnection: false);
+        return context = db;
+    }
+
+    /// <summary>After a failure: the next turn starts from a fresh context (and, on SQLite, a fresh connection).</summary>
+    public async Task ResetAsync()
+    {
+        await DisposeAsync();
+        (context, sqlite) = (null, null);
     }
 
     /// <summary>On SQLite, waits for this process's other writers to finish (see <see cref="SqliteWriteGate"/>).</summary>
@@ -51,7 +53,24 @@ internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> db
 
     public async ValueTask DisposeAsync()
     {
+        if (context is not null)
+            await context.DisposeAsync();
         if (sqlite is not null)
             await sqlite.DisposeAsync();
+    }
+
+    private async Task<SqliteConnection> SqliteConnectionAsync(RewardPortalDbContext db, CancellationToken cancellationToken)
+    {
+        if (sqlite is not null)
+            return sqlite;
+        var connection = new SqliteConnection(db.Database.GetConnectionString());
+        await connection.OpenAsync(cancellationToken);
+        SqliteBusyWait.Apply(connection);
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "PRAGMA synchronous = NORMAL;";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return sqlite = connection;
     }
 }

@@ -34,13 +34,13 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock)
         RETURNING d."Id"
         """;
     private const string InsertSql = """
-        INSERT INTO "DeliveryAttempts" ("DeliveryId", "StartedAt", "DurationMs", "Succeeded", "StatusCode", "ResponseExcerpt", "Error") VALUES
+        INSERT INTO "DeliveryAttempts" ("DeliveryId", "StartedAt", "DurationMs", "Succeeded", "StatusCode", "ResponseExcerpt", "Error")
+        VALUES (@id, @at, @duration, @succeeded, @code, @excerpt, @error)
         """;
     private const string InsertPostgres = """
         INSERT INTO "DeliveryAttempts" ("DeliveryId", "StartedAt", "DurationMs", "Succeeded", "StatusCode", "ResponseExcerpt", "Error")
         SELECT * FROM unnest(@ids, @ats, @durations, @succeeded, @codes, @excerpts, @errors)
         """;
-    private const int InsertRows = 50;
     private const string ReleaseSql = """UPDATE "Deliveries" SET "LeasedUntil" = NULL, "LeasedBy" = NULL WHERE "Id" = @id AND "LeasedBy" = @lease""";
 
     /// <summary>What an attempt's outcome makes of its delivery.</summary>
@@ -122,27 +122,18 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock)
             await release.With(outcome.Work.Id, outcome.Work.Lease).ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Attempt rows, many to a statement: the log of every attempt is the bulk of what the engine writes.</summary>
+    /// <summary>
+    /// One prepared insert run per attempt. (A many-row VALUES list is slower here: SQLite looks each named parameter up
+    /// in a list, so binding hundreds of them costs more than running the small statement again.)
+    /// </summary>
     private static async Task InsertAttemptsAsync(RewardPortalDbContext db, List<Decision> decisions, CancellationToken cancellationToken)
     {
-        for (var start = 0; start < decisions.Count; start += InsertRows)
-        {
-            var rows = decisions.Skip(start).Take(InsertRows).ToList();
-            var names = new List<string>(rows.Count * 7);
-            var sql = new System.Text.StringBuilder(InsertSql);
-            for (var i = 0; i < rows.Count; i++)
-            {
-                string[] row = [$"@d{i}", $"@a{i}", $"@m{i}", $"@s{i}", $"@c{i}", $"@x{i}", $"@e{i}"];
-                sql.Append(i == 0 ? "(" : ", (").Append(string.Join(", ", row)).Append(')');
-                names.AddRange(row);
-            }
-            await using var insert = RawCommand.Create(db, sql.ToString(), [.. names]);
-            var values = new List<object?>(names.Count);
-            foreach (var d in rows)
-                values.AddRange([d.Work.Id, d.Result.StartedAt, d.Result.DurationMs, d.Result.Succeeded, d.Result.StatusCode,
-                    Truncate(d.Result.ResponseExcerpt, 4096), d.Error]);
-            await insert.With([.. values]).ExecuteNonQueryAsync(cancellationToken);
-        }
+        if (decisions.Count == 0)
+            return;
+        await using var insert = RawCommand.Create(db, InsertSql, "@id", "@at", "@duration", "@succeeded", "@code", "@excerpt", "@error");
+        foreach (var d in decisions)
+            await insert.With(d.Work.Id, d.Result.StartedAt, d.Result.DurationMs, d.Result.Succeeded, d.Result.StatusCode,
+                Truncate(d.Result.ResponseExcerpt, 4096), d.Error).ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task InsertAttemptsAtOnceAsync(RewardPortalDbContext db, List<Decision> decisions, CancellationToken cancellationToken)

@@ -38,10 +38,17 @@ public sealed class WebhookOptions : IValidatableObject
     public IReadOnlyList<TimeSpan> Schedule => RetrySchedule is { Length: > 0 } schedule ? schedule : DefaultRetrySchedule;
 
     /// <summary>
-    /// How long a claimed delivery belongs to this node. A claim holds at most four rounds of attempts per endpoint, and a
-    /// delivery is only sent while a whole timeout is left on its lease, so a live node never sees its lease run out.
+    /// How many rounds of sends a node keeps claimed ahead, per endpoint and overall, so that the next ones are ready the
+    /// moment a slot frees up. Four left the senders idle while a turn wrote to the database (measured: 18,000 vs 23,000/s).
     /// </summary>
-    public TimeSpan LeaseDuration => Timeout * 6 + TimeSpan.FromMinutes(1);
+    public const int RoundsClaimedAhead = 8;
+
+    /// <summary>
+    /// How long a claimed delivery belongs to this node. A claim holds at most <see cref="RoundsClaimedAhead"/> rounds of
+    /// attempts per endpoint, and a delivery is only sent while a whole timeout is left on its lease, so a live node never
+    /// sees its lease run out.
+    /// </summary>
+    public TimeSpan LeaseDuration => Timeout * (RoundsClaimedAhead + 2) + TimeSpan.FromMinutes(1);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
