@@ -22,6 +22,9 @@ internal sealed record LatencyRun(double[] FromCommit, double[] FromRequest, dou
     public static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }
 
+/// <summary>One drain: deliveries per second until all were recorded, when the last arrived and was recorded, and the process's CPU.</summary>
+internal sealed record DrainRun(double Rate, TimeSpan Arrived, TimeSpan Recorded, TimeSpan Cpu);
+
 internal static class Scenarios
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
@@ -65,7 +68,7 @@ internal static class Scenarios
     /// The engine drains a backlog of pending deliveries, on one node or on several sharing the database; the clock stops
     /// when every outcome is recorded in the database. Every delivery must have succeeded with exactly one attempt.
     /// </summary>
-    public static async Task<(double Rate, TimeSpan Arrived, TimeSpan Recorded, TimeSpan Cpu)> DrainAsync(
+    public static async Task<DrainRun> DrainAsync(
         IReadOnlyList<Engine> nodes, Receiver receiver, BenchOptions options)
     {
         var engine = nodes[0];
@@ -89,7 +92,7 @@ internal static class Scenarios
             throw new InvalidOperationException($"{failed} deliveries did not succeed with exactly one attempt within {Limit}.");
         if (receiver.Count != options.Count)
             throw new InvalidOperationException($"The receiver got {receiver.Count} webhooks for {options.Count} deliveries.");
-        return (options.Count / recorded.TotalSeconds, arrived, recorded, cpu);
+        return new DrainRun(options.Count / recorded.TotalSeconds, arrived, recorded, cpu);
     }
 
     /// <summary>
