@@ -164,5 +164,11 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock)
                 .SetProperty(d => d.LeasedUntil, (DateTime?)null), cancellationToken);
     }
 
-    private static string? Truncate(string? value, int length) => value is { Length: > 0 } && value.Length > length ? value[..length] : value;
+    /// <summary>At most <paramref name="length"/> characters, never cutting a surrogate pair in two (half of one is not text).</summary>
+    internal static string? Truncate(string? value, int length)
+    {
+        if (value is null || value.Length <= length)
+            return value;
+        return value[..(char.IsHighSurrogate(value[length - 1]) ? length - 1 : length)];
+    }
 }
