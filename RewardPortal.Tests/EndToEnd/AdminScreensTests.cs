@@ -17,7 +17,7 @@ public sealed class AdminScreensTests
         var page = await browser.NewPageAsync();
         await BrowserSession.SignInAsync(page, "admin@example.com", DemoSeeder.DemoPassword);
 
-        await page.GotoAsync("/admin/rewards");
+        await Ui.GotoAsync(page, "/admin/rewards");
         await Assertions.Expect(page.GetByTestId("reward-name")).ToHaveCountAsync(4);
         var coffee = page.Locator("tr", new() { HasText = "Coffee voucher" });
         await coffee.GetByTestId("edit-reward").ClickAsync();
@@ -38,7 +38,7 @@ public sealed class AdminScreensTests
         await Assertions.Expect(coffee).ToContainTextAsync("22 available · 0 used");
         await BrowserSession.ScreenshotAsync(page, "admin-rewards");
 
-        await page.GotoAsync("/admin/participants");
+        await Ui.GotoAsync(page, "/admin/participants");
         await Assertions.Expect(page.GetByTestId("participant-total")).ToHaveTextAsync("3 participants");
         await page.GetByTestId("participant-search").FillAsync("gra");
         await Assertions.Expect(page.GetByTestId("participant-total")).ToHaveTextAsync("1 participant");
@@ -47,9 +47,9 @@ public sealed class AdminScreensTests
         await Assertions.Expect(page.Locator("[data-testid=ledger] tbody tr").First).ToContainTextAsync("Welcome bonus");
         await BrowserSession.ScreenshotAsync(page, "admin-participant-detail");
 
-        await page.GotoAsync("/admin/audit");
+        await Ui.GotoAsync(page, "/admin/audit");
         await Assertions.Expect(page.Locator("[data-testid=audit] tbody tr").First).ToContainTextAsync("voucher_codes.imported");
-        await page.GotoAsync("/settings/users");
+        await Ui.GotoAsync(page, "/settings/users");
         await Assertions.Expect(page.GetByTestId("user-name")).ToHaveCountAsync(3);
         await BrowserSession.ScreenshotAsync(page, "admin-users");
     }
