@@ -26,10 +26,12 @@ public sealed class LowStockMonitor(TimeProvider clock)
             detail = $"{stock} of {reward.StockCapacity} left in stock.";
         else if (reward.Type == RewardType.VoucherCode)
         {
-            var total = await db.VoucherCodes.CountAsync(v => v.RewardId == rewardId, cancellationToken);
-            var available = await db.VoucherCodes.CountAsync(v => v.RewardId == rewardId && v.RedemptionId == null, cancellationToken);
-            if (total > 0 && available <= total * Threshold)
-                detail = $"{available} of {total} voucher codes left.";
+            // One pass over the pool's index: this runs in the redemption's transaction, which others wait behind.
+            var pool = await db.VoucherCodes.Where(v => v.RewardId == rewardId).GroupBy(v => v.RewardId)
+                .Select(g => new { Total = g.Count(), Available = g.Count(v => v.RedemptionId == null) })
+                .FirstOrDefaultAsync(cancellationToken);
+            if (pool is { Total: > 0 } && pool.Available <= pool.Total * Threshold)
+                detail = $"{pool.Available} of {pool.Total} voucher codes left.";
         }
         if (detail is null)
             return;

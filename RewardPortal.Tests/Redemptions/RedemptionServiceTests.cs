@@ -177,4 +177,20 @@ public sealed class RedemptionServiceTests
         Assert.Equal(0, (await db.Rewards.SingleAsync()).Stock);
     }
 
+    [Theory]
+    [MemberData(nameof(RedemptionFixture.Providers), MemberType = typeof(RedemptionFixture))]
+    public async Task AVoucherPoolRunningLowRaisesOneAlert(string provider)
+    {
+        using var fixture = RedemptionFixture.For(provider);
+        var participant = await fixture.ParticipantAsync(points: 10_000);
+        var reward = await fixture.RewardAsync(RewardType.VoucherCode, cost: 1, codes: 20);
+
+        for (var i = 0; i < 19; i++)
+            await fixture.Redemptions.RedeemAsync(new RedeemRequest(participant.Id, reward.Id), "p");
+
+        await using var db = fixture.Database.CreateDbContext();
+        var alert = Assert.Single(await db.Alerts.ToListAsync());
+        Assert.StartsWith("2 of 20 voucher codes left.", alert.Body);
+    }
+
 }
