@@ -3,13 +3,13 @@ using System.Globalization;
 using RewardPortal.Bench;
 using RewardPortal.Core.Notifications;
 
-// dotnet run -c Release --project bench/RewardPortal.Bench -- [all|webhooks|postgres|latency|redeem|email]
-//     [--count N] [--concurrency N] [--rate N] [--seconds N] [--warmup N] [--emails N]
+// dotnet run -c Release --project bench/RewardPortal.Bench -- [all|webhooks|postgres|latency|redeem|email|drain]
+//     [--count N] [--concurrency N] [--rate N] [--seconds N] [--warmup N] [--emails N] [--windows]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 int Option(string name, int fallback) =>
     Array.IndexOf(args, $"--{name}") is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 var options = new BenchOptions(Option("count", 20_000), Option("concurrency", 32), Option("rate", 200), Option("seconds", 15), Option("emails", 2_000),
-    Option("warmup", 15));
+    Option("warmup", 15), args.Contains("--windows"));
 
 var directory = Directory.CreateTempSubdirectory("rewardportal-bench-").FullName;
 Console.WriteLine($"RewardPortal benchmark: {scenario}; {Environment.ProcessorCount} cores, .NET {Environment.Version}, {options}");

@@ -14,7 +14,8 @@ using RewardPortal.Core.Webhooks;
 
 namespace RewardPortal.Bench;
 
-internal sealed record BenchOptions(int Count = 20_000, int Concurrency = 32, int RatePerSecond = 200, int Seconds = 15, int Emails = 2_000, int Warmup = 15);
+internal sealed record BenchOptions(
+    int Count = 20_000, int Concurrency = 32, int RatePerSecond = 200, int Seconds = 15, int Emails = 2_000, int Warmup = 15, bool Windows = false);
 
 /// <summary>Sorted latencies in milliseconds, from the commit and from the call, and the rate the schedule reached.</summary>
 internal sealed record LatencyRun(double[] FromCommit, double[] FromRequest, double AchievedRate, TimeSpan AverageRedeemCall)
@@ -24,6 +25,21 @@ internal sealed record LatencyRun(double[] FromCommit, double[] FromRequest, dou
 
 /// <summary>One drain: deliveries per second until all were recorded, when the last arrived and was recorded, and the process's CPU.</summary>
 internal sealed record DrainRun(double Rate, TimeSpan Arrived, TimeSpan Recorded, TimeSpan Cpu);
+
+/// <summary>
+/// With --windows: when each raw loop and each drain ran, in nanoseconds of the monotonic clock `perf record -k
+/// CLOCK_MONOTONIC` stamps its samples with, so that bench/profile.sh can keep the samples of the measured runs only.
+/// </summary>
+internal static class Window
+{
+    public static void Print(BenchOptions options, string kind, TimeSpan lasted)
+    {
+        if (!options.Windows)
+            return;
+        var end = Stopwatch.GetElapsedTime(0).Ticks * 100L;
+        Console.WriteLine($"window {kind} {end - lasted.Ticks * 100L} {end} {options.Count}");
+    }
+}
 
 internal static class Scenarios
 {
@@ -61,6 +77,7 @@ internal static class Scenarios
                     throw new InvalidOperationException($"The receiver answered {response.StatusCode}.");
             }
         }));
+        Window.Print(options, "raw", stopwatch.Elapsed);
         return options.Count / stopwatch.Elapsed.TotalSeconds;
     }
 
@@ -87,6 +104,7 @@ internal static class Scenarios
             await Task.Delay(10);
         var recorded = stopwatch.Elapsed;
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        Window.Print(options, "engine", recorded);
         var failed = Seed.Count(engine, $"\"NotificationId\" = {notification.Id} AND (\"Status\" <> 1 OR \"AttemptCount\" <> 1)");
         if (failed > 0)
             throw new InvalidOperationException($"{failed} deliveries did not succeed with exactly one attempt within {Limit}.");
