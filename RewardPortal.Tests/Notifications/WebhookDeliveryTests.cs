@@ -260,6 +260,27 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Contains(attempts, a => a.StatusCode == 301 && !a.Succeeded && a.Error!.Contains("redirects are not followed"));
     }
 
+    // A database turn of the engine can fail: it starts again on a fresh context and connection, and loses nothing.
+    [Theory, MemberData(nameof(Providers))]
+    public async Task AnOutcomeThatCouldNotBeWrittenIsWrittenOnceTheDatabaseRecoversAndNotSentAgain(string provider)
+    {
+        Start(provider);
+        var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
+        // The attempt log cannot be written: the turn that records the outcome fails, and fails again on every retry.
+        await MoveAttemptLogAsync(away: true);
+
+        await factory.CreateParticipantAsync();
+        await receiver.WaitForAsync(1);
+        await EngineData.WaitUntilAsync(() => Task.FromResult(factory.Logs.Lines.Any(l => l.Contains("A delivery engine turn failed"))),
+            what: "a failed engine turn");
+        await MoveAttemptLogAsync(away: false);
+
+        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Succeeded,
+            what: "the outcome to be recorded");
+        Assert.Single((await factory.DeliveriesAsync(webhook.Id)).Single().Attempts);
+        Assert.Single(receiver.Requests);
+    }
+
     /// <summary>Records a participant.created event whose deliveries fall due only later, as if queued behind a retry.</summary>
     private async Task RecordParticipantEventDueInAsync(TimeSpan delay)
     {
@@ -276,5 +297,13 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     {
         await using var db = await factory.CreateDbContextAsync();
         return await db.Alerts.ToListAsync();
+    }
+
+    private async Task MoveAttemptLogAsync(bool away)
+    {
+        await using var db = await factory.CreateDbContextAsync();
+        await db.Database.ExecuteSqlRawAsync(away
+            ? """ALTER TABLE "DeliveryAttempts" RENAME TO "DeliveryAttemptsAway" """
+            : """ALTER TABLE "DeliveryAttemptsAway" RENAME TO "DeliveryAttempts" """);
     }
 }
