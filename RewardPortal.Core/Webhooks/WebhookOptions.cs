@@ -39,7 +39,8 @@ public sealed class WebhookOptions : IValidatableObject
 
     /// <summary>
     /// How many rounds of sends a node keeps claimed ahead, per endpoint and overall, so that the next ones are ready the
-    /// moment a slot frees up. Four left the senders idle while a turn wrote to the database (measured: 18,000 vs 23,000/s).
+    /// moment a slot frees up. Four left the senders idle while a turn wrote to the database (alternating drains:
+    /// 17,000-23,000/s with four, 18,000-30,000/s with eight, sixteen no better; docs/benchmarks.md).
     /// </summary>
     public const int RoundsClaimedAhead = 8;
 

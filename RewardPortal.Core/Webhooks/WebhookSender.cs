@@ -62,20 +62,20 @@ public sealed class WebhookSender(HttpClient http, IOptions<WebhookOptions> opti
     private static async Task<string?> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(ExcerptBytes);
-        var length = 0;
         try
         {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            int read;
-            while (length < ExcerptBytes && (read = await stream.ReadAsync(buffer.AsMemory(length, ExcerptBytes - length), cancellationToken)) > 0)
-                length += read;
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException)
-        {
-            // The status already arrived in time; a body cut short is only a shorter excerpt.
-        }
-        try
-        {
+            var length = 0;
+            try
+            {
+                await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+                int read;
+                while (length < ExcerptBytes && (read = await stream.ReadAsync(buffer.AsMemory(length, ExcerptBytes - length), cancellationToken)) > 0)
+                    length += read;
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException)
+            {
+                // The status already arrived in time; a body cut short is only a shorter excerpt.
+            }
             return length == 0 ? null : Encoding.UTF8.GetString(buffer, 0, length);
         }
         finally
