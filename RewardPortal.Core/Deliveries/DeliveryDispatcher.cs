@@ -223,9 +223,9 @@ public sealed class DeliveryDispatcher : BackgroundService
         var db = await database.ContextAsync(CancellationToken.None);
         using var turn = await database.EnterWriteAsync();
         await using var transaction = await database.BeginTransactionAsync(db, CancellationToken.None);
-        var written = await writer.WriteAsync(db, batch, CancellationToken.None);
+        var written = await writer.WriteAsync(db, database.Statements, batch, CancellationToken.None);
         var (work, targets) = capacity > 0
-            ? await store.ClaimAsync(db, Node, Math.Min(capacity, LaneCapacity), SaturatedLanes(), options.LeaseDuration, CancellationToken.None)
+            ? await store.ClaimAsync(db, database.Statements, Node, Math.Min(capacity, LaneCapacity), SaturatedLanes(), options.LeaseDuration, CancellationToken.None)
             : ([], []);
         await transaction.CommitAsync(CancellationToken.None);
 
@@ -270,7 +270,7 @@ public sealed class DeliveryDispatcher : BackgroundService
     private async Task<DateTime?> NextDueAsync(EngineDatabase database, CancellationToken stopping)
     {
         var db = await database.ContextAsync(stopping);
-        return await store.NextDueAsync(db, SaturatedLanes(), stopping);
+        return await store.NextDueAsync(db, database.Statements, SaturatedLanes(), stopping);
     }
 
     private TimeSpan UntilDue(DateTime? next)
@@ -419,7 +419,7 @@ public sealed class DeliveryDispatcher : BackgroundService
             return AttemptResult.NotSent(now, "The webhook has no URL or no secret.", permanent: true);
         try
         {
-            var body = WebhookBody.Compose(work.EventType, work.OccurredAt, work.DataJson);
+            var body = WebhookBody.Compose(work.EventType, work.OccurredAt, work.Data);
             return await sender.SendAsync(new WebhookRequest(target.Url, work.MessageId, body, target.Secrets(now)), stopping);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Email;
@@ -11,7 +12,7 @@ namespace RewardPortal.Core.Deliveries;
 /// </summary>
 internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbFactory, TimeProvider clock)
 {
-    private const string ClaimSqlite = """
+    private const string ClaimSqliteSql = """
         UPDATE "Deliveries" SET "LeasedBy" = @lease, "LeasedUntil" = @until
         WHERE "Id" IN (
             SELECT "Id" FROM "Deliveries"
@@ -41,7 +42,7 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
         WHERE "Status" = 0 AND ("LeasedUntil" IS NULL OR "LeasedUntil" < @now) AND NOT ("NotificationId" = ANY(@excluded))
         ORDER BY "NextAttemptAt" LIMIT 1
         """;
-    private const string EventsSqlite = """SELECT "Id", "Type", "OccurredAt", "DataJson" FROM "Events" WHERE "Id" IN (SELECT "value" FROM json_each(@ids))""";
+    private const string EventsSqliteSql = """SELECT "Id", "Type", "OccurredAt", "DataJson" FROM "Events" WHERE "Id" IN (SELECT "value" FROM json_each(@ids))""";
     private const string EventsPostgres = """SELECT "Id", "Type", "OccurredAt", "DataJson" FROM "Events" WHERE "Id" = ANY(@ids)""";
 
     /// <summary>Notification settings are read at most this long ago: edits, rotations and deletions apply within it.</summary>
@@ -50,38 +51,29 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
     private readonly Dictionary<long, (DeliveryTarget Target, DateTime ReadAt)> targets = [];
     private long claims;
 
-    /// <summary>Claims up to <paramref name="limit"/> due deliveries in the caller's transaction. Called by the dispatcher's loop only.</summary>
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due deliveries in the caller's transaction. Called by the dispatcher's loop
+    /// only; on SQLite <paramref name="sqlite"/> runs the statements on the loop's connection.
+    /// </summary>
     public async Task<(List<DeliveryWork> Work, Dictionary<long, DeliveryTarget> Targets)> ClaimAsync(
-        RewardPortalDbContext db, string node, int limit, IReadOnlyCollection<long> excludedNotifications, TimeSpan leaseDuration,
-        CancellationToken cancellationToken)
+        RewardPortalDbContext db, SqliteEngineStatements? sqlite, string node, int limit, IReadOnlyCollection<long> excludedNotifications,
+        TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var postgres = db.Database.IsNpgsql();
         var lease = $"{node}#{++claims}";
         var leasedUntil = now + leaseDuration;
-        var claimed = new List<(long Id, string MessageId, int AttemptCount, long NotificationId, long EventId)>();
-        await using (var claim = RawCommand.Create(db, postgres ? ClaimPostgres : ClaimSqlite, "@lease", "@until", "@now", "@excluded", "@limit"))
-        {
-            claim.With(lease, leasedUntil, now, Ids(excludedNotifications, postgres), limit);
-            await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                claimed.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4)));
-        }
+        var claimed = sqlite is null
+            ? await ClaimPostgresAsync(db, lease, leasedUntil, now, excludedNotifications, limit, cancellationToken)
+            : ClaimSqlite(sqlite, lease, leasedUntil, now, excludedNotifications, limit);
         if (claimed.Count == 0)
             return ([], []);
 
-        var events = new Dictionary<long, (string Type, DateTime OccurredAt, string DataJson)>(claimed.Count);
-        await using (var read = RawCommand.Create(db, postgres ? EventsPostgres : EventsSqlite, "@ids"))
-        {
-            read.With(Ids(claimed.Select(c => c.EventId).Distinct().ToList(), postgres));
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                events[reader.GetInt64(0)] = (reader.GetString(1), DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc), reader.GetString(3));
-        }
+        var eventIds = claimed.Select(c => c.EventId).Distinct().ToList();
+        var events = sqlite is null ? await EventsPostgresAsync(db, eventIds, cancellationToken) : EventsSqlite(sqlite, eventIds);
         var work = claimed.Select(c =>
         {
             var e = events[c.EventId];
-            return new DeliveryWork(c.Id, c.MessageId, c.AttemptCount, c.NotificationId, e.Type, e.OccurredAt, e.DataJson, lease, leasedUntil);
+            return new DeliveryWork(c.Id, c.MessageId, c.AttemptCount, c.NotificationId, e.Type, e.OccurredAt, e.Data, lease, leasedUntil);
         }).ToList();
         return (work, await TargetsAsync(db, work.Select(w => w.NotificationId).Distinct().ToList(), now, cancellationToken));
     }
@@ -90,11 +82,18 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
     /// When the next delivery this node could claim falls due, or null when none waits. A plain read: the loop asks
     /// before it opens a write transaction, so a wake-up with nothing due never queues for the database's write lock.
     /// </summary>
-    public async Task<DateTime?> NextDueAsync(RewardPortalDbContext db, IReadOnlyCollection<long> excludedNotifications, CancellationToken cancellationToken)
+    public async Task<DateTime?> NextDueAsync(
+        RewardPortalDbContext db, SqliteEngineStatements? sqlite, IReadOnlyCollection<long> excludedNotifications, CancellationToken cancellationToken)
     {
-        var postgres = db.Database.IsNpgsql();
-        await using var command = RawCommand.Create(db, postgres ? NextDuePostgres : NextDueSqlite, "@now", "@excluded");
-        command.With(clock.GetUtcNow().UtcDateTime, Ids(excludedNotifications, postgres));
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (sqlite is not null)
+        {
+            DateTime? due = null;
+            sqlite.Query(NextDueSqlite, row => due = row.Time(0), now, JsonIds(excludedNotifications));
+            return due;
+        }
+        await using var command = RawCommand.Create(db, NextDuePostgres, "@now", "@excluded");
+        command.With(now, excludedNotifications.ToArray());
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
@@ -143,5 +142,50 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
         return notificationIds.ToDictionary(id => id, id => targets[id].Target);
     }
 
-    private static object Ids(IReadOnlyCollection<long> ids, bool postgres) => postgres ? ids.ToArray() : $"[{string.Join(',', ids)}]";
+    private static List<Claimed> ClaimSqlite(
+        SqliteEngineStatements sqlite, string lease, DateTime leasedUntil, DateTime now, IReadOnlyCollection<long> excluded, int limit)
+    {
+        var claimed = new List<Claimed>(limit);
+        sqlite.Query(ClaimSqliteSql, row => claimed.Add(new Claimed(row.Int64(0), row.Text(1), row.Int32(2), row.Int64(3), row.Int64(4))),
+            lease, leasedUntil, now, JsonIds(excluded), limit);
+        return claimed;
+    }
+
+    private static async Task<List<Claimed>> ClaimPostgresAsync(
+        RewardPortalDbContext db, string lease, DateTime leasedUntil, DateTime now, IReadOnlyCollection<long> excluded, int limit,
+        CancellationToken cancellationToken)
+    {
+        var claimed = new List<Claimed>(limit);
+        await using var claim = RawCommand.Create(db, ClaimPostgres, "@lease", "@until", "@now", "@excluded", "@limit");
+        claim.With(lease, leasedUntil, now, excluded.ToArray(), limit);
+        await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            claimed.Add(new Claimed(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4)));
+        return claimed;
+    }
+
+    private static Dictionary<long, ClaimedEvent> EventsSqlite(SqliteEngineStatements sqlite, List<long> ids)
+    {
+        var events = new Dictionary<long, ClaimedEvent>(ids.Count);
+        sqlite.Query(EventsSqliteSql, row => events[row.Int64(0)] = new ClaimedEvent(row.Text(1), row.Time(2), row.Utf8(3).ToArray()), JsonIds(ids));
+        return events;
+    }
+
+    private static async Task<Dictionary<long, ClaimedEvent>> EventsPostgresAsync(RewardPortalDbContext db, List<long> ids, CancellationToken cancellationToken)
+    {
+        var events = new Dictionary<long, ClaimedEvent>(ids.Count);
+        await using var read = RawCommand.Create(db, EventsPostgres, "@ids").With(ids.ToArray());
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            events[reader.GetInt64(0)] = new ClaimedEvent(
+                reader.GetString(1), DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc), Encoding.UTF8.GetBytes(reader.GetString(3)));
+        return events;
+    }
+
+    /// <summary>SQLite takes a list of ids as one JSON array, read back with json_each.</summary>
+    private static string JsonIds(IReadOnlyCollection<long> ids) => $"[{string.Join(',', ids)}]";
+
+    private sealed record Claimed(long Id, string MessageId, int AttemptCount, long NotificationId, long EventId);
+
+    private sealed record ClaimedEvent(string Type, DateTime OccurredAt, byte[] Data);
 }

@@ -3,9 +3,9 @@ using RewardPortal.Core.Notifications;
 
 namespace RewardPortal.Core.Deliveries;
 
-/// <summary>A claimed delivery with what it needs to be sent: the event's type, time and frozen data.</summary>
+/// <summary>A claimed delivery with what it needs to be sent: the event's type, time and frozen data (its JSON, as UTF-8).</summary>
 internal sealed record DeliveryWork(
-    long Id, string MessageId, int AttemptCount, long NotificationId, string EventType, DateTime OccurredAt, string DataJson,
+    long Id, string MessageId, int AttemptCount, long NotificationId, string EventType, DateTime OccurredAt, byte[] Data,
     string Lease, DateTime LeasedUntil);
 
 /// <summary>Where a notification's deliveries go, read once per claim so that edits and rotations apply at once.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using MimeKit;
@@ -59,7 +60,7 @@ internal sealed class EmailLane(IMailTransport transport, NotificationEmailCompo
             }
             try
             {
-                messages.Add(composer.Compose(work.MessageId, work.EventType, work.OccurredAt, work.DataJson, target.Recipients));
+                messages.Add(composer.Compose(work.MessageId, work.EventType, work.OccurredAt, Encoding.UTF8.GetString(work.Data), target.Recipients));
                 sending.Add(done);
             }
             catch (Exception e)

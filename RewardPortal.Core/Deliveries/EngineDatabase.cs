@@ -18,6 +18,9 @@ internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> db
     private SqliteConnection? sqlite;
     private RewardPortalDbContext? context;
 
+    /// <summary>On SQLite, the hot statements on the loop's connection (after <see cref="ContextAsync"/>); null on PostgreSQL.</summary>
+    public SqliteEngineStatements? Statements { get; private set; }
+
     /// <summary>
     /// The loop's one context, kept from turn to turn: setting up a DbContext costs more than a turn's statements. It
     /// tracks nothing (the engine reads with raw commands and untracked queries), and a failed turn drops it (<see cref="ResetAsync"/>).
@@ -29,7 +32,10 @@ internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> db
         var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         if (db.Database.IsSqlite())
+        {
             db.Database.SetDbConnection(await SqliteConnectionAsync(db, cancellationToken), contextOwnsConnection: false);
+            Statements = new SqliteEngineStatements(sqlite!);
+        }
         return context = db;
     }
 
@@ -37,7 +43,7 @@ internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> db
     public async Task ResetAsync()
     {
         await DisposeAsync();
-        (context, sqlite) = (null, null);
+        (context, sqlite, Statements) = (null, null, null);
     }
 
     /// <summary>On SQLite, waits for this process's other writers to finish (see <see cref="SqliteWriteGate"/>).</summary>
@@ -53,6 +59,8 @@ internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> db
 
     public async ValueTask DisposeAsync()
     {
+        // Statements first: a connection closes for good only when its statements are gone.
+        Statements?.Dispose();
         if (context is not null)
             await context.DisposeAsync();
         if (sqlite is not null)

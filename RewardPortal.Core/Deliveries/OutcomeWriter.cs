@@ -50,20 +50,30 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock)
         public AttemptResult Result => Outcome.Result!;
     }
 
-    public async Task<WrittenOutcomes> WriteAsync(RewardPortalDbContext db, IReadOnlyList<Outcome> batch, CancellationToken cancellationToken)
+    /// <summary>Writes in the caller's transaction; on SQLite <paramref name="sqlite"/> runs the statements on the loop's connection.</summary>
+    public async Task<WrittenOutcomes> WriteAsync(
+        RewardPortalDbContext db, SqliteEngineStatements? sqlite, IReadOnlyList<Outcome> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
             return WrittenOutcomes.None;
         var now = clock.GetUtcNow().UtcDateTime;
-        var postgres = db.Database.IsNpgsql();
         var decisions = batch.Where(o => o.Result is not null).Select(o =>
         {
             var (status, next) = policy.Decide(o.Work.AttemptCount + 1, o.Result!, now);
             return new Decision(o, status, next, status == DeliveryStatus.Pending ? null : now, Truncate(o.Result!.Error, 2000));
         }).ToList();
 
-        await (postgres ? InsertAttemptsAtOnceAsync(db, decisions, cancellationToken) : InsertAttemptsAsync(db, decisions, cancellationToken));
-        var landed = postgres ? await UpdateAtOnceAsync(db, decisions, cancellationToken) : await UpdateEachAsync(db, decisions, cancellationToken);
+        HashSet<long> landed;
+        if (sqlite is null)
+        {
+            await InsertAttemptsAtOnceAsync(db, decisions, cancellationToken);
+            landed = await UpdateAtOnceAsync(db, decisions, cancellationToken);
+        }
+        else
+        {
+            InsertAttempts(sqlite, decisions);
+            landed = UpdateEach(sqlite, decisions);
+        }
         await ReleaseAsync(db, batch.Where(o => o.Result is null).ToList(), cancellationToken);
 
         var written = new WrittenOutcomes([], [], null);
@@ -84,16 +94,12 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock)
     }
 
     /// <returns>The deliveries whose update landed (the lease was still theirs).</returns>
-    private static async Task<HashSet<long>> UpdateEachAsync(RewardPortalDbContext db, List<Decision> decisions, CancellationToken cancellationToken)
+    private static HashSet<long> UpdateEach(SqliteEngineStatements sqlite, List<Decision> decisions)
     {
         var landed = new HashSet<long>();
-        await using var update = RawCommand.Create(db, UpdateSql, "@status", "@at", "@code", "@error", "@next", "@completed", "@id", "@lease");
         foreach (var d in decisions)
-        {
-            update.With((int)d.Status, d.Result.StartedAt, d.Result.StatusCode, d.Error, d.Next, d.Completed, d.Work.Id, d.Work.Lease);
-            if (await update.ExecuteNonQueryAsync(cancellationToken) > 0)
+            if (sqlite.Execute(UpdateSql, (int)d.Status, d.Result.StartedAt, d.Result.StatusCode, d.Error, d.Next, d.Completed, d.Work.Id, d.Work.Lease) > 0)
                 landed.Add(d.Work.Id);
-        }
         return landed;
     }
 
@@ -126,14 +132,11 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock)
     /// One prepared insert run per attempt. (A many-row VALUES list is slower here: SQLite looks each named parameter up
     /// in a list, so binding hundreds of them costs more than running the small statement again.)
     /// </summary>
-    private static async Task InsertAttemptsAsync(RewardPortalDbContext db, List<Decision> decisions, CancellationToken cancellationToken)
+    private static void InsertAttempts(SqliteEngineStatements sqlite, List<Decision> decisions)
     {
-        if (decisions.Count == 0)
-            return;
-        await using var insert = RawCommand.Create(db, InsertSql, "@id", "@at", "@duration", "@succeeded", "@code", "@excerpt", "@error");
         foreach (var d in decisions)
-            await insert.With(d.Work.Id, d.Result.StartedAt, d.Result.DurationMs, d.Result.Succeeded, d.Result.StatusCode,
-                Truncate(d.Result.ResponseExcerpt, 4096), d.Error).ExecuteNonQueryAsync(cancellationToken);
+            sqlite.Execute(InsertSql, d.Work.Id, d.Result.StartedAt, d.Result.DurationMs, d.Result.Succeeded, d.Result.StatusCode,
+                Truncate(d.Result.ResponseExcerpt, 4096), d.Error);
     }
 
     private static async Task InsertAttemptsAtOnceAsync(RewardPortalDbContext db, List<Decision> decisions, CancellationToken cancellationToken)

@@ -101,9 +101,12 @@ try
         var secret = WebhookSecret.New();
         await Scenarios.RawWebhooksAsync(receiver, options, secret);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes();
         var raw = await Scenarios.RawWebhooksAsync(receiver, options, secret);
+        allocated = GC.GetTotalAllocatedBytes() - allocated;
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        Console.WriteLine($"| raw signed POSTs, HttpClient -> Kestrel, concurrency {options.Concurrency} ({cpu.TotalMicroseconds / options.Count:0} us CPU each) | {raw:N0}/s |");
+        Console.WriteLine($"| raw signed POSTs, HttpClient -> Kestrel, concurrency {options.Concurrency} ({cpu.TotalMicroseconds / options.Count:0} us CPU, " +
+            $"{allocated / 1024.0 / options.Count:0.0} KB allocated each) | {raw:N0}/s |");
         return raw;
     }
 
@@ -127,7 +130,8 @@ try
     }
 
     string DrainFigures(DrainRun run) =>
-        $"all arrived {run.Arrived.TotalSeconds:0.00} s, all recorded {run.Recorded.TotalSeconds:0.00} s, {run.Cpu.TotalMicroseconds / options.Count:0} us CPU each";
+        $"all arrived {run.Arrived.TotalSeconds:0.00} s, all recorded {run.Recorded.TotalSeconds:0.00} s, {run.Cpu.TotalMicroseconds / options.Count:0} us CPU, " +
+        $"{run.Allocated / 1024.0 / options.Count:0.0} KB allocated each";
 }
 finally
 {

@@ -24,7 +24,7 @@ internal sealed record LatencyRun(double[] FromCommit, double[] FromRequest, dou
 }
 
 /// <summary>One drain: deliveries per second until all were recorded, when the last arrived and was recorded, and the process's CPU.</summary>
-internal sealed record DrainRun(double Rate, TimeSpan Arrived, TimeSpan Recorded, TimeSpan Cpu);
+internal sealed record DrainRun(double Rate, TimeSpan Arrived, TimeSpan Recorded, TimeSpan Cpu, long Allocated);
 
 /// <summary>
 /// With --windows: when each raw loop and each drain ran, in nanoseconds of the monotonic clock `perf record -k
@@ -94,6 +94,7 @@ internal static class Scenarios
         receiver.Reset();
         Seed.MakeDue(engine, notification.Id);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes();
         var stopwatch = Stopwatch.StartNew();
         foreach (var node in nodes)
             node.Signal();
@@ -104,13 +105,14 @@ internal static class Scenarios
             await Task.Delay(10);
         var recorded = stopwatch.Elapsed;
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        allocated = GC.GetTotalAllocatedBytes() - allocated;
         Window.Print(options, "engine", recorded);
         var failed = Seed.Count(engine, $"\"NotificationId\" = {notification.Id} AND (\"Status\" <> 1 OR \"AttemptCount\" <> 1)");
         if (failed > 0)
             throw new InvalidOperationException($"{failed} deliveries did not succeed with exactly one attempt within {Limit}.");
         if (receiver.Count != options.Count)
             throw new InvalidOperationException($"The receiver got {receiver.Count} webhooks for {options.Count} deliveries.");
-        return new DrainRun(options.Count / recorded.TotalSeconds, arrived, recorded, cpu);
+        return new DrainRun(options.Count / recorded.TotalSeconds, arrived, recorded, cpu, allocated);
     }
 
     /// <summary>
