@@ -101,9 +101,9 @@ try
         var secret = WebhookSecret.New();
         await Scenarios.RawWebhooksAsync(receiver, options, secret);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var allocated = GC.GetTotalAllocatedBytes();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var raw = await Scenarios.RawWebhooksAsync(receiver, options, secret);
-        allocated = GC.GetTotalAllocatedBytes() - allocated;
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         Console.WriteLine($"| raw signed POSTs, HttpClient -> Kestrel, concurrency {options.Concurrency} ({cpu.TotalMicroseconds / options.Count:0} us CPU, " +
             $"{allocated / 1024.0 / options.Count:0.0} KB allocated each) | {raw:N0}/s |");

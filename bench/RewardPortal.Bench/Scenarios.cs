@@ -94,7 +94,7 @@ internal static class Scenarios
         receiver.Reset();
         Seed.MakeDue(engine, notification.Id);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var allocated = GC.GetTotalAllocatedBytes();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var stopwatch = Stopwatch.StartNew();
         foreach (var node in nodes)
             node.Signal();
@@ -105,7 +105,7 @@ internal static class Scenarios
             await Task.Delay(10);
         var recorded = stopwatch.Elapsed;
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        allocated = GC.GetTotalAllocatedBytes() - allocated;
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         Window.Print(options, "engine", recorded);
         var failed = Seed.Count(engine, $"\"NotificationId\" = {notification.Id} AND (\"Status\" <> 1 OR \"AttemptCount\" <> 1)");
         if (failed > 0)
