@@ -29,6 +29,8 @@ public sealed class DeliveryDispatcher : BackgroundService
     private static readonly TimeSpan SafetyWake = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxIdle = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(5);
+    // Within the host's shutdown timeout (30 s by default), which the services stopping after this one share.
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
 
     private readonly IDbContextFactory<RewardPortalDbContext> dbFactory;
     private readonly SqliteWriteGate gate;
@@ -147,9 +149,15 @@ public sealed class DeliveryDispatcher : BackgroundService
             if (isStopping)
             {
                 // Stopping: no more claims; record what the cancelled sends still report, then give the leases back.
-                stopDeadline = stopDeadline == DateTime.MaxValue ? DateTime.UtcNow.AddSeconds(30) : stopDeadline;
-                if ((batch.Count == 0 && Outstanding == 0) || DateTime.UtcNow > stopDeadline)
+                stopDeadline = stopDeadline == DateTime.MaxValue ? DateTime.UtcNow + StopGrace : stopDeadline;
+                if (batch.Count == 0 && Outstanding == 0)
                     return;
+                if (DateTime.UtcNow > stopDeadline)
+                {
+                    logger.LogWarning("Stopped with {Outstanding} sends unfinished and {Unrecorded} outcomes unrecorded after {Grace}; those deliveries go out again.",
+                        Outstanding, batch.Count, StopGrace);
+                    return;
+                }
             }
 
             // Claim at once while the senders could run short; otherwise wait until a good batch fits, and record outcomes

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace RewardPortal.Tests.Infrastructure;
 
+/// <summary>What the app logged (Information and above), each line with its UTC time.</summary>
 public sealed class LogCapture : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> lines = new();
@@ -22,7 +23,7 @@ public sealed class LogCapture : ILoggerProvider
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (IsEnabled(logLevel))
-                owner.lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)}");
+                owner.lines.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {category}: {formatter(state, exception)}");
         }
     }
 }

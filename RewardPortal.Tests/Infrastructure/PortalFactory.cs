@@ -72,6 +72,25 @@ public class PortalFactory : WebApplicationFactory<Program>
     public async Task<RewardPortalDbContext> CreateDbContextAsync() =>
         await Services.GetRequiredService<IDbContextFactory<RewardPortalDbContext>>().CreateDbContextAsync();
 
+    /// <summary>
+    /// A host that fails to stop (a hosted service used up the shutdown timeout, so the next one is cancelled) says
+    /// what the app was doing: the failure is rare and otherwise leaves nothing to go on.
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        var started = DateTime.UtcNow;
+        try
+        {
+            await base.DisposeAsync();
+        }
+        catch (Exception e) when (e is OperationCanceledException or AggregateException)
+        {
+            throw new InvalidOperationException(
+                $"The app did not stop cleanly ({(DateTime.UtcNow - started).TotalSeconds:0.0} s after {started:HH:mm:ss.fff}). " +
+                $"Its last log lines:{Environment.NewLine}{string.Join(Environment.NewLine, Logs.Lines.TakeLast(40))}", e);
+        }
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
