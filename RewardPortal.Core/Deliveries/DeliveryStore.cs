@@ -8,7 +8,8 @@ namespace RewardPortal.Core.Deliveries;
 /// <summary>
 /// Claims due deliveries with a lease: one conditional UPDATE that only takes rows still pending, due and not leased
 /// (or whose lease ran out), so several nodes never send one delivery at once and a dead node's work is taken over.
-/// The hot statements are plain SQL (SQLite and PostgreSQL dialects); the rest is EF.
+/// The hot statements are plain SQL in each dialect, run on SQLite through <see cref="SqliteEngineStatements"/> and on
+/// PostgreSQL as commands of the context; the rest is EF.
 /// </summary>
 internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbFactory, TimeProvider clock)
 {
