@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -9,13 +8,11 @@ namespace RewardPortal.Core.Deliveries;
 /// engine's own connection: each prepared once and kept, values bound by position. Through Microsoft.Data.Sqlite every
 /// run of a small statement allocates a reader, a binder per parameter and more; at thousands of deliveries a second
 /// that was a measurable share of the engine's CPU (docs/benchmarks.md). Values are written as Microsoft.Data.Sqlite
-/// and EF write them (times as 'yyyy-MM-dd HH:mm:ss.FFFFFFF' text, booleans as 0 and 1), so all of them read the same rows.
+/// and EF write them (times as <see cref="SqliteTimeText"/>, booleans as 0 and 1), so all of them read the same rows.
 /// The statements run in whatever transaction the connection is in. Used by the dispatcher's loop only, one at a time.
 /// </summary>
 internal sealed class SqliteEngineStatements(SqliteConnection connection) : IDisposable
 {
-    private const string TimeFormat = "yyyy-MM-dd HH:mm:ss.FFFFFFF";
-
     private readonly Dictionary<string, sqlite3_stmt> prepared = [];
 
     /// <summary>Runs a query, calling <paramref name="row"/> for each row; the parameters are bound in the order of their first appearance.</summary>
@@ -114,9 +111,8 @@ internal sealed class SqliteEngineStatements(SqliteConnection connection) : IDis
                 case Kind.Text:
                     return raw.sqlite3_bind_text(statement, index, text!);
                 case Kind.Time:
-                    Span<byte> utf8 = stackalloc byte[32];
-                    time.TryFormat(utf8, out var length, TimeFormat, CultureInfo.InvariantCulture);
-                    return raw.sqlite3_bind_text(statement, index, utf8[..length]);
+                    Span<byte> utf8 = stackalloc byte[SqliteTimeText.MaxLength];
+                    return raw.sqlite3_bind_text(statement, index, utf8[..SqliteTimeText.Write(time, utf8)]);
                 default:
                     return raw.sqlite3_bind_null(statement, index);
             }
@@ -135,7 +131,6 @@ internal sealed class SqliteEngineStatements(SqliteConnection connection) : IDis
         /// <summary>A text column's UTF-8 bytes, without making a string of them.</summary>
         public ReadOnlySpan<byte> Utf8(int column) => raw.sqlite3_column_blob(statement, column);
 
-        public DateTime Time(int column) =>
-            DateTime.SpecifyKind(DateTime.Parse(Text(column), CultureInfo.InvariantCulture, DateTimeStyles.None), DateTimeKind.Utc);
+        public DateTime Time(int column) => SqliteTimeText.Read(Utf8(column));
     }
 }
