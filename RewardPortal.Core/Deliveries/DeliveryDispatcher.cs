@@ -416,7 +416,7 @@ public sealed class DeliveryDispatcher : BackgroundService
         // Senders may run short, a lane has room again, outcomes wait to be recorded (the first starts the loop's
         // short batching delay, a full batch goes at once), or shutdown.
         if (left < options.MaxConcurrency || left == HighWater / 2 || laneLeft == LaneCapacity / 2
-            || waiting == 1 || waiting >= OutcomeBatch || stopping.IsCancellationRequested)
+            || waiting == 1 || waiting == OutcomeBatch || stopping.IsCancellationRequested)
             Wake();
     }
 
@@ -429,8 +429,7 @@ public sealed class DeliveryDispatcher : BackgroundService
             return AttemptResult.NotSent(now, "The webhook has no URL or no secret.", permanent: true);
         try
         {
-            var body = WebhookBody.Compose(work.EventType, work.OccurredAt, work.Data);
-            return await sender.SendAsync(new WebhookRequest(target.Url, work.MessageId, body, target.Secrets(now)), stopping);
+            return await sender.SendAsync(new WebhookRequest(target.Url, work.MessageId, work.Body.Bytes, target.Secrets(now)), stopping);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

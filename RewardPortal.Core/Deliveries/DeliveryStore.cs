@@ -74,7 +74,7 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
         var work = claimed.Select(c =>
         {
             var e = events[c.EventId];
-            return new DeliveryWork(c.Id, c.MessageId, c.AttemptCount, c.NotificationId, e.Type, e.OccurredAt, e.Data, lease, leasedUntil);
+            return new DeliveryWork(c.Id, c.MessageId, c.AttemptCount, c.NotificationId, e.Type, e.OccurredAt, e.Body, lease, leasedUntil);
         }).ToList();
         return (work, await TargetsAsync(db, work.Select(w => w.NotificationId).Distinct().ToList(), now, cancellationToken));
     }
@@ -168,7 +168,11 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
     private static Dictionary<long, ClaimedEvent> EventsSqlite(SqliteEngineStatements sqlite, List<long> ids)
     {
         var events = new Dictionary<long, ClaimedEvent>(ids.Count);
-        sqlite.Query(EventsSqliteSql, row => events[row.Int64(0)] = new ClaimedEvent(row.Text(1), row.Time(2), row.Utf8(3).ToArray()), JsonIds(ids));
+        sqlite.Query(EventsSqliteSql, row =>
+        {
+            var (type, occurredAt) = (row.Text(1), row.Time(2));
+            events[row.Int64(0)] = new ClaimedEvent(type, occurredAt, EventBody.Compose(type, occurredAt, row.Utf8(3)));
+        }, JsonIds(ids));
         return events;
     }
 
@@ -178,8 +182,10 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
         await using var read = RawCommand.Create(db, EventsPostgres, "@ids").With(ids.ToArray());
         await using var reader = await read.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            events[reader.GetInt64(0)] = new ClaimedEvent(
-                reader.GetString(1), DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc), Encoding.UTF8.GetBytes(reader.GetString(3)));
+        {
+            var (type, occurredAt) = (reader.GetString(1), DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc));
+            events[reader.GetInt64(0)] = new ClaimedEvent(type, occurredAt, EventBody.Compose(type, occurredAt, Encoding.UTF8.GetBytes(reader.GetString(3))));
+        }
         return events;
     }
 
@@ -188,5 +194,5 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
 
     private sealed record Claimed(long Id, string MessageId, int AttemptCount, long NotificationId, long EventId);
 
-    private sealed record ClaimedEvent(string Type, DateTime OccurredAt, byte[] Data);
+    private sealed record ClaimedEvent(string Type, DateTime OccurredAt, EventBody Body);
 }

@@ -60,7 +60,7 @@ internal sealed class EmailLane(IMailTransport transport, NotificationEmailCompo
             }
             try
             {
-                messages.Add(composer.Compose(work.MessageId, work.EventType, work.OccurredAt, Encoding.UTF8.GetString(work.Data), target.Recipients));
+                messages.Add(composer.Compose(work.MessageId, work.EventType, work.OccurredAt, Encoding.UTF8.GetString(work.Body.Data), target.Recipients));
                 sending.Add(done);
             }
             catch (Exception e)

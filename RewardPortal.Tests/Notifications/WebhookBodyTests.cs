@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Webhooks;
 
 namespace RewardPortal.Tests.Notifications;
@@ -27,5 +28,16 @@ public sealed class WebhookBodyTests
         Assert.Equal(
             WebhookBody.Compose("redemption.fulfilled", OccurredAt, data),
             WebhookBody.Compose("redemption.fulfilled", OccurredAt, Encoding.UTF8.GetBytes(data)));
+    }
+
+    [Fact]
+    public void AnEventsBodyIsComposedOnceAndItsDataReadBackFromInsideIt()
+    {
+        var data = Encoding.UTF8.GetBytes("""{"participant":{"name":"Zoë 😀"}}""");
+
+        var body = EventBody.Compose("redemption.requested", OccurredAt, data);
+
+        Assert.Equal(WebhookBody.Compose("redemption.requested", OccurredAt, data), body.Bytes);
+        Assert.Equal(data, body.Data.ToArray());
     }
 }
