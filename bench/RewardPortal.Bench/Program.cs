@@ -4,12 +4,12 @@ using RewardPortal.Bench;
 using RewardPortal.Core.Notifications;
 
 // dotnet run -c Release --project bench/RewardPortal.Bench -- [all|webhooks|postgres|latency|redeem|email|drain]
-//     [--count N] [--concurrency N] [--rate N] [--seconds N] [--warmup N] [--emails N] [--windows]
+//     [--count N] [--concurrency N] [--rate N] [--seconds N] [--warmup N] [--emails N] [--rounds N] [--windows]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 int Option(string name, int fallback) =>
     Array.IndexOf(args, $"--{name}") is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 var options = new BenchOptions(Option("count", 20_000), Option("concurrency", 32), Option("rate", 200), Option("seconds", 15), Option("emails", 2_000),
-    Option("warmup", 15), args.Contains("--windows"));
+    Option("warmup", 15), args.Contains("--windows"), Option("rounds", 5));
 
 var directory = Directory.CreateTempSubdirectory("rewardportal-bench-").FullName;
 Console.WriteLine($"RewardPortal benchmark: {scenario}; {Environment.ProcessorCount} cores, .NET {Environment.Version}, {options}");
@@ -21,7 +21,7 @@ try
         // Rounds of raw then engine, side by side: .NET recompiles hot code, optimised, only after a while, so the first
         // round flatters whichever side warms up faster, and a shared machine makes any one round drift. Quote the median.
         var ratios = new List<double>();
-        for (var round = 1; round <= 5; round++)
+        for (var round = 1; round <= Math.Max(2, options.Rounds); round++)
         {
             var raw = await RawAsync();
             var (fresh, warm) = await DrainAsync(postgres: null, nodes: 1);
@@ -32,7 +32,8 @@ try
                 ratios.Add(warm.Rate / raw);
         }
         ratios.Sort();
-        Console.WriteLine($"| engine / raw, median of rounds 2-5 | {(ratios[1] + ratios[2]) / 2:P0} (range {ratios[0]:P0} to {ratios[^1]:P0}) |");
+        var median = ratios.Count % 2 == 1 ? ratios[ratios.Count / 2] : (ratios[ratios.Count / 2 - 1] + ratios[ratios.Count / 2]) / 2;
+        Console.WriteLine($"| engine / raw, median of rounds 2-{ratios.Count + 1} | {median:P0} (range {ratios[0]:P0} to {ratios[^1]:P0}) |");
     }
     if (scenario == "drain")
     {

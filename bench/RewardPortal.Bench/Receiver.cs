@@ -16,6 +16,8 @@ internal sealed class Receiver : IAsyncDisposable
 {
     private readonly WebApplication app;
     private int count;
+    private int awaited = -1;
+    private TaskCompletionSource allArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private Receiver(WebApplication app) => this.app = app;
 
@@ -46,15 +48,22 @@ internal sealed class Receiver : IAsyncDisposable
         }
         if (RecordArrivals)
             ArrivedAt.TryAdd(context.Request.Headers["webhook-id"].ToString(), arrived);
-        Interlocked.Increment(ref count);
+        if (Interlocked.Increment(ref count) == Volatile.Read(ref awaited))
+            allArrived.TrySetResult();
         context.Response.StatusCode = 200;
         await context.Response.WriteAsync("ok");
     }
 
-    public void Reset()
+    public void Reset() => ResetAwaiting(-1);
+
+    /// <summary>Starts counting afresh; the task completes the moment the <paramref name="expected"/>th webhook has arrived.</summary>
+    public Task ResetAwaiting(int expected)
     {
+        allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref awaited, expected);
         Interlocked.Exchange(ref count, 0);
         ArrivedAt.Clear();
+        return allArrived.Task;
     }
 
     public async ValueTask DisposeAsync()
