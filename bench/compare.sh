@@ -23,7 +23,14 @@ declare -A dll=(
 
 for run in $(seq 1 "$runs"); do
   for side in before after; do
-    ratio=$(dotnet "${dll[$side]}" webhooks "$@" | grep 'engine / raw, median' | grep -oE '[0-9]+ %' | head -n 1 | tr -d ' %')
+    out="$work/run-$run-$side.txt"
+    dotnet "${dll[$side]}" webhooks "$@" > "$out" 2>&1 || true
+    ratio=$(grep 'engine / raw, median' "$out" | grep -oE '[0-9]+ %' | head -n 1 | tr -d ' %' || true)
+    if [ -z "$ratio" ]; then
+      echo "run $run $side printed no ratio; its last lines:" >&2
+      tail -n 20 "$out" >&2
+      exit 1
+    fi
     echo "run $run $side: ${ratio} %"
     echo "$ratio" >> "$work/$side.txt"
   done
