@@ -16,4 +16,11 @@ public class Alert
     public DateTime? DismissedAt { get; set; }
     /// <summary>When <see cref="AlertMailer"/> emailed it to its audience; null until then.</summary>
     public DateTime? EmailedAt { get; set; }
+    /// <summary>A mailer that took the alert to send holds it until then; if its node stops first, another sends it.</summary>
+    public DateTime? MailClaimedUntil { get; set; }
+    /// <summary>
+    /// What the alert is about, unique: nodes that raise the same alert at the same moment (several engines on one
+    /// PostgreSQL database) write one row, and the others update it. Null for alerts that need no such guard.
+    /// </summary>
+    public string? Key { get; set; }
 }

@@ -1,8 +1,5 @@
-using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using MimeKit;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Email;
 using RewardPortal.Core.Identity;
@@ -11,16 +8,27 @@ namespace RewardPortal.Core.Alerts;
 
 /// <summary>
 /// Emails new alerts to their audience (the Owner, and Admins where the alert is theirs). Alerts are rows written
-/// with the change that raised them, so an alert is mailed even if the app stopped right after raising it.
-/// Runs as a recurring background job.
+/// with the change that raised them, so an alert is mailed even if the app stopped right after raising it. Runs as a
+/// recurring job and right after an alert is raised; each alert is claimed with a conditional update before it is
+/// sent, so runs that overlap (on one node or several) never mail one alert twice.
 /// </summary>
 public sealed class AlertMailer(
-    IDbContextFactory<RewardPortalDbContext> dbFactory, IMailTransport mail, IOptions<EmailOptions> options, TimeProvider clock, ILogger<AlertMailer> logger)
+    IDbContextFactory<RewardPortalDbContext> dbFactory, IMailTransport mail, NotificationEmailComposer composer, TimeProvider clock, ILogger<AlertMailer> logger)
 {
+    /// <summary>Longer than any send; a claim older than this belongs to a node that stopped, and its alert goes out again.</summary>
+    public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(5);
+
     public async Task SendPendingAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var alerts = await db.Alerts.Where(a => a.EmailedAt == null).OrderBy(a => a.Id).Take(100).ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var candidates = await db.Alerts.AsNoTracking()
+            .Where(a => a.EmailedAt == null && (a.MailClaimedUntil == null || a.MailClaimedUntil < now))
+            .OrderBy(a => a.Id).Take(100).ToListAsync(cancellationToken);
+        var alerts = new List<Alert>(candidates.Count);
+        foreach (var alert in candidates)
+            if (await ClaimAsync(db, alert.Id, now, cancellationToken))
+                alerts.Add(alert);
         if (alerts.Count == 0)
             return;
 
@@ -29,37 +37,31 @@ public sealed class AlertMailer(
             .Join(db.Users, x => x.UserId, u => u.Id, (x, u) => new { x.Role, u.Email, u.DisplayName, u.IsDisabled })
             .Where(x => (x.Role == Roles.Owner || x.Role == Roles.Admin) && !x.IsDisabled && x.Email != null)
             .ToListAsync(cancellationToken);
-
-        var messages = new List<MimeMessage>();
-        foreach (var alert in alerts)
+        var messages = alerts
+            .Select(alert => recipients.Where(r => r.Role == Roles.Owner || alert.Audience == Roles.Admin).DistinctBy(r => r.Email)
+                .Select(r => new EmailRecipient(r.DisplayName, r.Email!)).ToList() is { Count: > 0 } to
+                ? composer.ComposeAlert(alert.Title, alert.Body ?? "", alert.Link, to)
+                : null)
+            .OfType<MimeKit.MimeMessage>().ToList();
+        var ids = alerts.Select(a => a.Id).ToList();
+        try
         {
-            var to = recipients.Where(r => r.Role == Roles.Owner || alert.Audience == Roles.Admin).DistinctBy(r => r.Email).ToList();
-            if (to.Count > 0)
-                messages.Add(Compose(alert, to.Select(r => new MailboxAddress(r.DisplayName, r.Email!))));
+            await mail.SendAsync(messages, cancellationToken);
         }
-        await mail.SendAsync(messages, cancellationToken);
-
-        var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var alert in alerts)
-            alert.EmailedAt = now;
-        await db.SaveChangesAsync(cancellationToken);
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Given back at once: the next run (a minute at most) tries again. The alerts stand in the app meanwhile.
+            await db.Alerts.Where(a => ids.Contains(a.Id)).ExecuteUpdateAsync(s => s.SetProperty(a => a.MailClaimedUntil, (DateTime?)null), CancellationToken.None);
+            logger.LogWarning(e, "Could not email {Count} alert(s); trying again on the next run.", alerts.Count);
+            return;
+        }
+        var sentAt = clock.GetUtcNow().UtcDateTime;
+        await db.Alerts.Where(a => ids.Contains(a.Id)).ExecuteUpdateAsync(s => s.SetProperty(a => a.EmailedAt, sentAt), CancellationToken.None);
         logger.LogInformation("Emailed {Count} alert(s).", alerts.Count);
     }
 
-    private MimeMessage Compose(Alert alert, IEnumerable<MailboxAddress> to)
-    {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(options.Value.From));
-        message.To.AddRange(to);
-        message.Subject = $"[RewardPortal] {alert.Title}";
-        var link = alert.Link is null ? null : (options.Value.PublicBaseUrl?.TrimEnd('/') ?? "") + alert.Link;
-        var body = new BodyBuilder
-        {
-            TextBody = $"{alert.Title}\n\n{alert.Body}\n{(link is null ? "" : "\n" + link)}\n",
-            HtmlBody = $"<h2>{WebUtility.HtmlEncode(alert.Title)}</h2><p>{WebUtility.HtmlEncode(alert.Body)}</p>"
-                + (link is null ? "" : $"<p><a href=\"{WebUtility.HtmlEncode(link)}\">Open in RewardPortal</a></p>"),
-        };
-        message.Body = body.ToMessageBody();
-        return message;
-    }
+    private static async Task<bool> ClaimAsync(RewardPortalDbContext db, long id, DateTime now, CancellationToken cancellationToken) =>
+        await db.Alerts
+            .Where(a => a.Id == id && a.EmailedAt == null && (a.MailClaimedUntil == null || a.MailClaimedUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.MailClaimedUntil, now + ClaimFor), cancellationToken) == 1;
 }

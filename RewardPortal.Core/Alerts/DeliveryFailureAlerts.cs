@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
-using RewardPortal.Core.Email;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Notifications;
 
@@ -11,10 +10,11 @@ namespace RewardPortal.Core.Alerts;
 /// <summary>
 /// Tells the Owner, in the app and by email, that deliveries failed for good. Under an outage hundreds fail together,
 /// so alerts are coalesced: one per notification per hour; later failures in that hour update its count and send no email.
+/// The alert is a row; <see cref="AlertMailer"/> emails it (at once, and again on its next run if that failed). Several
+/// nodes raising the same alert together write one row: its <see cref="Alert.Key"/> is unique.
 /// </summary>
 public sealed class DeliveryFailureAlerts(
-    IDbContextFactory<RewardPortalDbContext> dbFactory, IMailTransport mail, NotificationEmailComposer composer, TimeProvider clock,
-    ILogger<DeliveryFailureAlerts> logger)
+    IDbContextFactory<RewardPortalDbContext> dbFactory, AlertMailer mailer, TimeProvider clock, ILogger<DeliveryFailureAlerts> logger)
 {
     public static readonly TimeSpan Window = TimeSpan.FromHours(1);
 
@@ -57,7 +57,8 @@ public sealed class DeliveryFailureAlerts(
             var title = $"Webhook disabled: {notification.WebhookUrl} answered 410 Gone";
             var body = "The receiver says this endpoint is gone, so the webhook was turned off and its queued deliveries failed. "
                 + "Fix the URL in Settings > Notifications, enable it again and re-send the failed deliveries.";
-            await RaiseAsync(db, title, body, Link(notificationId), Roles.Owner, cancellationToken);
+            var key = $"webhook-gone:{notificationId}:{clock.GetUtcNow().UtcDateTime:yyyyMMddHHmm}";
+            await RaiseAsync(db, key, title, body, Link(notificationId), Roles.Owner, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -90,10 +91,13 @@ public sealed class DeliveryFailureAlerts(
         }
         // Webhooks are the Owner's; email notifications are also the Admins' to fix.
         var audience = notification.Channel == NotificationChannel.Webhook ? Roles.Owner : Roles.Admin;
-        await RaiseAsync(db, $"Deliveries failing: {target}", body, link, audience, cancellationToken);
+        // Alerts of one notification are an hour apart at least, so their hours differ: only a race shares a key.
+        await RaiseAsync(db, $"deliveries-failing:{notificationId}:{now:yyyyMMddHH}", $"Deliveries failing: {target}", body, link, audience, cancellationToken);
     }
 
-    private async Task RaiseAsync(RewardPortalDbContext db, string title, string body, string link, string audience, CancellationToken cancellationToken)
+    /// <summary>Writes the alert and has it emailed; if another node wrote the same one a moment ago, updates that one instead.</summary>
+    private async Task RaiseAsync(
+        RewardPortalDbContext db, string key, string title, string body, string link, string audience, CancellationToken cancellationToken)
     {
         db.Alerts.Add(new Alert
         {
@@ -103,29 +107,19 @@ public sealed class DeliveryFailureAlerts(
             Body = body,
             Link = link,
             Audience = audience,
+            Key = key,
         });
-        await db.SaveChangesAsync(cancellationToken);
-
-        var owners = await OwnersAsync(db, cancellationToken);
-        if (owners.Count == 0)
-            return;
         try
         {
-            await mail.SendAsync([composer.ComposeAlert(title, body, link, owners)], cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (DbUpdateException)
         {
-            // The in-app alert stands; the mail server may be the very thing that is down.
-            logger.LogWarning(e, "Could not email the alert \"{Title}\" to the Owner.", title);
+            // The unique key refused a second row: another node raised this alert just now, and its mailer sends it.
+            if (await db.Alerts.Where(a => a.Key == key).ExecuteUpdateAsync(s => s.SetProperty(a => a.Body, body), cancellationToken) == 0)
+                throw;
+            return;
         }
-    }
-
-    private static async Task<List<EmailRecipient>> OwnersAsync(RewardPortalDbContext db, CancellationToken cancellationToken)
-    {
-        var ownerRoles = db.Roles.Where(r => r.Name == Roles.Owner).Select(r => r.Id);
-        return await db.Users
-            .Where(u => !u.IsDisabled && u.Email != null && db.UserRoles.Any(ur => ur.UserId == u.Id && ownerRoles.Contains(ur.RoleId)))
-            .Select(u => new EmailRecipient(u.DisplayName, u.Email!))
-            .ToListAsync(cancellationToken);
+        await mailer.SendPendingAsync(cancellationToken);
     }
 }

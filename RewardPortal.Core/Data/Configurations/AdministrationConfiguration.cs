@@ -40,6 +40,8 @@ internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
         builder.Property(a => a.Body).HasMaxLength(4000);
         builder.Property(a => a.Link).HasMaxLength(500);
         builder.Property(a => a.Audience).HasMaxLength(32);
+        builder.Property(a => a.Key).HasMaxLength(200);
         builder.HasIndex(a => new { a.DismissedAt, a.At });
+        builder.HasIndex(a => a.Key).IsUnique();
     }
 }

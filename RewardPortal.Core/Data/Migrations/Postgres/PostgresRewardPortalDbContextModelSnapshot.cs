@@ -215,9 +215,16 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.Property<DateTime?>("EmailedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Link")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("MailClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("Severity")
                         .HasColumnType("integer");
@@ -228,6 +235,9 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                         .HasColumnType("character varying(300)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
 
                     b.HasIndex("DismissedAt", "At");
 

@@ -202,8 +202,15 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                     b.Property<DateTime?>("EmailedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Link")
                         .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("MailClaimedUntil")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Severity")
@@ -215,6 +222,9 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
 
                     b.HasIndex("DismissedAt", "At");
 
