@@ -109,6 +109,17 @@ public sealed class DeliveryDispatcher : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         await Task.Yield();
+        SqliteEngineLock? engineLock;
+        try
+        {
+            engineLock = await TakeOverSqliteAsync(stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            passDone.TrySetResult();
+            return;
+        }
+        using var held = engineLock;
         var email = new EmailLane(mail, composer, clock, logger);
         var emailing = email.RunAsync(stopping);
         running = true;
@@ -127,6 +138,33 @@ public sealed class DeliveryDispatcher : BackgroundService
             await Task.WhenAll(afterCommit.Keys);
             await ReleaseLeasesAsync();
             passDone.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// On SQLite, waits for the database's engine lock (<see cref="SqliteEngineLock"/>), then takes back every lease:
+    /// with the lock held, any lease in the file is an engine's that is gone (a crash, a kill), and its deliveries go
+    /// out now instead of when the lease runs out. On PostgreSQL, where nodes share the work, leases run out as usual.
+    /// </summary>
+    private async Task<SqliteEngineLock?> TakeOverSqliteAsync(CancellationToken stopping)
+    {
+        string? path;
+        await using (var db = await dbFactory.CreateDbContextAsync(stopping))
+            path = db.Database.IsSqlite() ? SqliteEngineLock.PathFor(db.Database.GetConnectionString()!) : null;
+        if (path is null)
+            return null;
+        var engineLock = await SqliteEngineLock.AcquireAsync(path, logger, stopping);
+        try
+        {
+            var taken = await store.ReleaseAllAsync(stopping);
+            if (taken > 0)
+                logger.LogWarning("Took back {Count} deliveries claimed by an engine that stopped without giving them back; they go out now.", taken);
+            return engineLock;
+        }
+        catch
+        {
+            engineLock.Dispose();
+            throw;
         }
     }
 

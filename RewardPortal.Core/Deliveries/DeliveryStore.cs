@@ -117,6 +117,15 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeasedBy, (string?)null).SetProperty(d => d.LeasedUntil, (DateTime?)null), cancellationToken);
     }
 
+    /// <summary>Clears every lease: for the one engine of a SQLite database, when it starts (see <see cref="SqliteEngineLock"/>).</summary>
+    public async Task<int> ReleaseAllAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Deliveries
+            .Where(d => d.Status == DeliveryStatus.Pending && d.LeasedBy != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeasedBy, (string?)null).SetProperty(d => d.LeasedUntil, (DateTime?)null), cancellationToken);
+    }
+
     /// <summary>Clears leases that ran out (their node died): the sweep makes that work claimable and visible again.</summary>
     public async Task<int> ClearExpiredLeasesAsync(CancellationToken cancellationToken)
     {

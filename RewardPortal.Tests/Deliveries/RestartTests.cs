@@ -41,6 +41,38 @@ public sealed class RestartTests
     }
 
     [Fact]
+    public async Task DeliveriesClaimedByAnEngineThatWasKilledGoOutAtOnceOnTheNextStart()
+    {
+        using var directory = new TempDirectory();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var settings = EngineData.FastRetries();
+        var webOnly = new PortalFactory(new Dictionary<string, string?>(settings) { ["Node:Role"] = "Web" }, directory);
+        _ = webOnly.Server;
+        var webhook = await webOnly.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
+        await webOnly.CreateParticipantAsync("Claimed when the engine was killed");
+        await webOnly.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        // As a killed engine leaves its work: claimed, with minutes to go on the lease and no one to give it back.
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={directory.File("portal.db")}"))
+        {
+            connection.Open();
+            using var claim = connection.CreateCommand();
+            claim.CommandText = """
+                UPDATE "Deliveries" SET "LeasedBy" = 'killed-host:4242:0badf00d#7', "LeasedUntil" = strftime('%Y-%m-%d %H:%M:%f', 'now', '+10 minutes')
+                """;
+            Assert.Equal(1, claim.ExecuteNonQuery());
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        await using var restarted = new PortalFactory(settings, directory);
+        _ = restarted.Server;
+
+        Assert.Single(await receiver.WaitForAsync(1));
+        await EngineData.WaitUntilAsync(async () => (await restarted.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Succeeded);
+        Assert.Contains(restarted.Logs.Lines, l => l.Contains("Took back 1 deliveries claimed by an engine that stopped"));
+    }
+
+    [Fact]
     public async Task DeliveriesWrittenWhileNoWorkerRunsAreSentWhenOneStarts()
     {
         using var directory = new TempDirectory();
