@@ -46,12 +46,7 @@ public sealed class RestartTests
         using var directory = new TempDirectory();
         await using var receiver = await WebhookReceiver.StartAsync();
         var settings = EngineData.FastRetries();
-        var webOnly = new PortalFactory(new Dictionary<string, string?>(settings) { ["Node:Role"] = "Web" }, directory);
-        _ = webOnly.Server;
-        var webhook = await webOnly.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
-        await webOnly.CreateParticipantAsync("Claimed when the engine was killed");
-        await webOnly.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var webhookId = await WriteWithoutEngineAsync(directory, settings, receiver, participants: 1);
         // As a killed engine leaves its work: claimed, with minutes to go on the lease and no one to give it back.
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={directory.File("portal.db")}"))
         {
@@ -68,7 +63,7 @@ public sealed class RestartTests
         _ = restarted.Server;
 
         Assert.Single(await receiver.WaitForAsync(1));
-        await EngineData.WaitUntilAsync(async () => (await restarted.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Succeeded);
+        await EngineData.WaitUntilAsync(async () => (await restarted.DeliveriesAsync(webhookId)).Single().Status == DeliveryStatus.Succeeded);
         Assert.Contains(restarted.Logs.Lines, l => l.Contains("Took back 1 deliveries claimed by an engine that stopped"));
     }
 
@@ -78,21 +73,27 @@ public sealed class RestartTests
         using var directory = new TempDirectory();
         await using var receiver = await WebhookReceiver.StartAsync();
         var settings = EngineData.FastRetries();
-
-        var webOnly = new PortalFactory(new Dictionary<string, string?>(settings) { ["Node:Role"] = "Web" }, directory);
-        _ = webOnly.Server;
-        var webhook = await webOnly.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
-        for (var i = 0; i < 3; i++)
-            await webOnly.CreateParticipantAsync();
-        await Task.Delay(300);
-        Assert.Empty(receiver.Requests);
-        await webOnly.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var webhookId = await WriteWithoutEngineAsync(directory, settings, receiver, participants: 3);
 
         await using var worker = new PortalFactory(settings, directory);
         _ = worker.Server;
 
         Assert.Equal(3, (await receiver.WaitForAsync(3)).Select(r => r.Id).Distinct().Count());
-        await EngineData.WaitUntilAsync(async () => (await worker.DeliveriesAsync(webhook.Id)).All(d => d.Status == DeliveryStatus.Succeeded));
+        await EngineData.WaitUntilAsync(async () => (await worker.DeliveriesAsync(webhookId)).All(d => d.Status == DeliveryStatus.Succeeded));
+    }
+
+    /// <summary>A web-only node (no engine) writes a webhook and its deliveries, then stops: nothing was sent.</summary>
+    private static async Task<long> WriteWithoutEngineAsync(TempDirectory directory, Dictionary<string, string?> settings, WebhookReceiver receiver, int participants)
+    {
+        var webOnly = new PortalFactory(new Dictionary<string, string?>(settings) { ["Node:Role"] = "Web" }, directory);
+        _ = webOnly.Server;
+        var webhook = await webOnly.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
+        for (var i = 0; i < participants; i++)
+            await webOnly.CreateParticipantAsync();
+        await Task.Delay(300);
+        Assert.Empty(receiver.Requests);
+        await webOnly.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        return webhook.Id;
     }
 }
