@@ -1,64 +1,38 @@
 using System.Security.Claims;
 using Bunit;
-using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using MudBlazor.Services;
-using RewardPortal.Core.Auditing;
 using RewardPortal.Core.Data;
-using RewardPortal.Core.Deliveries;
-using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
-using RewardPortal.Core.Participants;
-using RewardPortal.Core.Rewards;
 
 namespace RewardPortal.Tests.Infrastructure;
 
 /// <summary>
-/// bUnit for the admin screens: MudBlazor, the real Core services and Identity on a migrated SQLite file, and a signed-in
-/// Admin (or Owner). Dialogs and popovers render into <see cref="Dialogs"/> and <see cref="Popovers"/>.
+/// bUnit for the admin screens: <see cref="ComponentTest"/> with ASP.NET Core Identity on the same database and a
+/// signed-in Admin (or Owner). Dialogs and popovers render into <see cref="Dialogs"/> and <see cref="Popovers"/>.
 /// </summary>
-public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
+public abstract class AdminComponentTest : ComponentTest
 {
-    protected AdminComponentTest()
+    protected override void AddServices(IServiceCollection services)
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
-        Services.AddLogging();
-        Services.AddSingleton<IDbContextFactory<RewardPortalDbContext>>(Database);
-        Services.AddScoped(_ => Database.CreateDbContext());
-        Services.AddSingleton(TimeProvider.System);
-        Services.AddSingleton<EventRecorder>();
-        Services.AddSingleton<SqliteWriteGate>();
-        Services.AddSingleton<WriteTransactions>();
-        Services.AddSingleton<IDeliverySignal, NoDeliverySignal>();
-        Services.AddSingleton<ParticipantService>();
-        Services.AddSingleton<ParticipantQueries>();
-        Services.AddSingleton<ParticipantImportService>();
-        Services.AddSingleton<RewardService>();
-        Services.AddSingleton<VoucherPoolService>();
-        Services.AddSingleton<AuditQueries>();
-        Services.AddSingleton<UserAdministrationService>();
-        Services.AddDataProtection();
+        // Identity's stores take the context from the scope.
+        services.AddScoped(_ => Database.CreateDbContext());
+        services.AddDataProtection();
         // The web app's password rules (WebApplicationBuilderExtensions).
-        Services.AddIdentityCore<AppUser>(o => { o.User.RequireUniqueEmail = true; o.Password.RequiredLength = 10; })
+        services.AddIdentityCore<AppUser>(o => { o.User.RequireUniqueEmail = true; o.Password.RequiredLength = 10; })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<RewardPortalDbContext>()
             .AddDefaultTokenProviders();
-        Auth = AddAuthorization();
     }
 
-    protected SqliteTestDatabase Database { get; } = new();
-    protected BunitAuthorizationContext Auth { get; }
     protected IRenderedComponent<MudDialogProvider> Dialogs { get; private set; } = default!;
     protected IRenderedComponent<MudPopoverProvider> Popovers { get; private set; } = default!;
     /// <summary>The signed-in user's id.</summary>
     protected string ActorId { get; private set; } = "";
     protected string ActorEmail { get; private set; } = "";
 
-    public virtual async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
         await using (var scope = Services.CreateAsyncScope())
         {
@@ -117,14 +91,6 @@ public abstract class AdminComponentTest : BunitContext, IAsyncLifetime
             await Task.Delay(25);
         }
     }
-
-    public new async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Database.Dispose();
-    }
-
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync();
 
     private static void Check(IdentityResult result)
     {

@@ -33,11 +33,18 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton<IDeliverySignal, NoDeliverySignal>();
         Services.RemoveAll<IDbContextFactory<RewardPortalDbContext>>();
         Services.AddSingleton<IDbContextFactory<RewardPortalDbContext>>(Database);
+        AddServices(Services);
+        // Resolves services: nothing can be added after it.
         Auth = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", true));
     }
 
     protected SqliteTestDatabase Database { get; } = new();
+
+    /// <summary>What a kind of test adds to the services, before anything is resolved from them.</summary>
+    protected virtual void AddServices(IServiceCollection services)
+    {
+    }
 
     protected BunitAuthorizationContext Auth { get; }
 
@@ -57,11 +64,13 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         return Render<MudDialogProvider>();
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public virtual Task InitializeAsync() => Task.CompletedTask;
 
-    async Task IAsyncLifetime.DisposeAsync()
+    public new async Task DisposeAsync()
     {
         await base.DisposeAsync();
         Database.Dispose();
     }
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync();
 }
