@@ -120,6 +120,13 @@ public sealed class DeliveryFailureAlerts(
                 throw;
             return;
         }
-        await mailer.SendPendingAsync(cancellationToken);
+        try
+        {
+            await mailer.SendPendingAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Raised the alert \"{Title}\"; its email goes out on the alert mailer's next run.", title);
+        }
     }
 }
