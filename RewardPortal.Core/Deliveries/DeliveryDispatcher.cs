@@ -159,13 +159,18 @@ public sealed class DeliveryDispatcher : BackgroundService
             var taken = await store.ReleaseAllAsync(stopping);
             if (taken > 0)
                 logger.LogWarning("Took back {Count} deliveries claimed by an engine that stopped without giving them back; they go out now.", taken);
-            return engineLock;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Only a head start: the engine runs anyway, and those deliveries go out when their leases run out.
+            logger.LogWarning(e, "Could not take back the leases of an engine that stopped; its deliveries go out when the leases run out.");
         }
         catch
         {
             engineLock.Dispose();
             throw;
         }
+        return engineLock;
     }
 
     private async Task LoopAsync(EngineDatabase database, EmailLane email, CancellationToken stopping)

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Data;
@@ -108,31 +109,29 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
     }
 
     /// <summary>Gives back the leases of a node that stops, so that a restart (or another node) sends at once.</summary>
-    public async Task<int> ReleaseNodeAsync(string node, CancellationToken cancellationToken)
+    public Task<int> ReleaseNodeAsync(string node, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var prefix = node + "#";
-        return await db.Deliveries
-            .Where(d => d.Status == DeliveryStatus.Pending && d.LeasedBy != null && d.LeasedBy.StartsWith(prefix))
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeasedBy, (string?)null).SetProperty(d => d.LeasedUntil, (DateTime?)null), cancellationToken);
+        return ClearLeasesAsync(d => d.LeasedBy != null && d.LeasedBy.StartsWith(prefix), cancellationToken);
     }
 
     /// <summary>Clears every lease: for the one engine of a SQLite database, when it starts (see <see cref="SqliteEngineLock"/>).</summary>
-    public async Task<int> ReleaseAllAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Deliveries
-            .Where(d => d.Status == DeliveryStatus.Pending && d.LeasedBy != null)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeasedBy, (string?)null).SetProperty(d => d.LeasedUntil, (DateTime?)null), cancellationToken);
-    }
+    public Task<int> ReleaseAllAsync(CancellationToken cancellationToken) => ClearLeasesAsync(d => d.LeasedBy != null, cancellationToken);
 
     /// <summary>Clears leases that ran out (their node died): the sweep makes that work claimable and visible again.</summary>
-    public async Task<int> ClearExpiredLeasesAsync(CancellationToken cancellationToken)
+    public Task<int> ClearExpiredLeasesAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        return ClearLeasesAsync(d => d.LeasedUntil != null && d.LeasedUntil < now, cancellationToken);
+    }
+
+    /// <summary>Makes the pending deliveries that <paramref name="leased"/> picks out claimable again.</summary>
+    private async Task<int> ClearLeasesAsync(Expression<Func<Delivery, bool>> leased, CancellationToken cancellationToken)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Deliveries
-            .Where(d => d.Status == DeliveryStatus.Pending && d.LeasedUntil != null && d.LeasedUntil < now)
+            .Where(d => d.Status == DeliveryStatus.Pending)
+            .Where(leased)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeasedBy, (string?)null).SetProperty(d => d.LeasedUntil, (DateTime?)null), cancellationToken);
     }
 

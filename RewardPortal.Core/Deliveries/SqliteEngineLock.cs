@@ -54,8 +54,9 @@ internal sealed class SqliteEngineLock : IDisposable
             // FileShare.None is an exclusive lock that other processes (and other opens in this one) are refused.
             return new SqliteEngineLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }
-        catch (IOException)
+        catch (IOException e) when (e is not (DirectoryNotFoundException or PathTooLongException))
         {
+            // Held by another process. A missing folder or a bad path is not worth standing by for: it surfaces.
             return null;
         }
     }
