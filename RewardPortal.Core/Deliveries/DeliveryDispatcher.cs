@@ -127,7 +127,7 @@ public sealed class DeliveryDispatcher : BackgroundService
             Node, options.MaxConcurrency, options.MaxConcurrencyPerEndpoint, options.Timeout);
         try
         {
-            await using var database = new EngineDatabase(dbFactory, gate);
+            await using var database = new EngineDatabase(dbFactory, gate, logger);
             await LoopAsync(database, email, stopping);
         }
         finally

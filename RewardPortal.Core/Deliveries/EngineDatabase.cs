@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
 using RewardPortal.Core.Data;
 
 namespace RewardPortal.Core.Deliveries;
@@ -11,11 +12,13 @@ namespace RewardPortal.Core.Deliveries;
 /// A power cut can then at worst forget the last few claims or outcomes, and those deliveries are simply sent again
 /// (at least once, with the same webhook-id); the deliveries themselves were committed durably with their event.
 /// Without this every batch would wait for an fsync (about 4 ms here), which caps the engine far below the network.
+/// For the same reason the SQLite connection's WAL checkpoints run beside the loop (<see cref="SqliteBackgroundCheckpoint"/>).
 /// Used by the dispatcher's loop only, one operation at a time.
 /// </summary>
-internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> dbFactory, SqliteWriteGate gate) : IAsyncDisposable
+internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> dbFactory, SqliteWriteGate gate, ILogger logger) : IAsyncDisposable
 {
     private SqliteConnection? sqlite;
+    private SqliteBackgroundCheckpoint? checkpoint;
     private RewardPortalDbContext? context;
 
     /// <summary>On SQLite, the hot statements on the loop's connection (after <see cref="ContextAsync"/>); null on PostgreSQL.</summary>
@@ -43,7 +46,7 @@ internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> db
     public async Task ResetAsync()
     {
         await DisposeAsync();
-        (context, sqlite, Statements) = (null, null, null);
+        (context, sqlite, checkpoint, Statements) = (null, null, null, null);
     }
 
     /// <summary>On SQLite, waits for this process's other writers to finish (see <see cref="SqliteWriteGate"/>).</summary>
@@ -63,6 +66,8 @@ internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> db
         Statements?.Dispose();
         if (context is not null)
             await context.DisposeAsync();
+        if (checkpoint is not null)
+            await checkpoint.DisposeAsync();
         if (sqlite is not null)
             await sqlite.DisposeAsync();
     }
@@ -71,7 +76,8 @@ internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> db
     {
         if (sqlite is not null)
             return sqlite;
-        var connection = new SqliteConnection(db.Database.GetConnectionString());
+        // Not from the pool, and never back to it: its settings (synchronous, the WAL hook) are the engine's alone.
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ToString());
         await connection.OpenAsync(cancellationToken);
         SqliteBusyWait.Apply(connection);
         await using (var command = connection.CreateCommand())
@@ -79,6 +85,7 @@ internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> db
             command.CommandText = "PRAGMA synchronous = NORMAL;";
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+        checkpoint = SqliteBackgroundCheckpoint.Attach(connection, logger);
         return sqlite = connection;
     }
 }
