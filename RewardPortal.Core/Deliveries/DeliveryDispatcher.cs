@@ -206,8 +206,9 @@ public sealed class DeliveryDispatcher : BackgroundService
             }
 
             // Claim at once while the senders could run short; otherwise wait until a good batch fits, and record outcomes
-            // in batches too (a few milliseconds late at most), so that turns stay few and large under load. Whether
-            // anything is due is read first, outside any transaction.
+            // in batches too (a few milliseconds late at most), so that turns stay few and large under load; with no send
+            // in flight nothing more can join the batch, and it goes at once. Whether anything is due is read first,
+            // outside any transaction.
             var capacity = isStopping ? 0 : HighWater - Outstanding;
             var wantClaim = capacity > 0 && (Outstanding < options.MaxConcurrency || capacity >= HighWater / 2);
             var waited = batch.Count == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(batchSince);
@@ -220,10 +221,10 @@ public sealed class DeliveryDispatcher : BackgroundService
                     nextDue = await NextDueAsync(database, stopping);
                     claim = nextDue <= clock.GetUtcNow().UtcDateTime;
                 }
-                var record = batch.Count > 0 && (claim || isStopping || batch.Count >= OutcomeBatch || waited >= OutcomeDelay);
+                var record = batch.Count > 0 && (claim || isStopping || Outstanding == 0 || batch.Count >= OutcomeBatch || waited >= OutcomeDelay);
                 if (claim || record)
                 {
-                    var claimed = await TurnAsync(database, record ? batch : [], claim ? capacity : 0, email, stopping);
+                    var claimed = await TurnAsync(database, record ? batch : [], claim ? ClaimSize(capacity) : 0, email, stopping);
                     failures = 0;
                     var recorded = record ? batch.Count : 0;
                     if (record)
@@ -317,6 +318,9 @@ public sealed class DeliveryDispatcher : BackgroundService
             task.ContinueWith(t => afterCommit.TryRemove(t, out _), TaskScheduler.Default);
         }
     }
+
+    /// <summary>Idle senders get a small claim first, so that sends start while the rest is claimed.</summary>
+    private int ClaimSize(int capacity) => Outstanding == 0 ? Math.Min(capacity, 2 * options.MaxConcurrency) : capacity;
 
     private List<long> SaturatedLanes() => lanes.Where(l => Volatile.Read(ref l.Value.Outstanding) >= LaneCapacity).Select(l => l.Key).ToList();
 
