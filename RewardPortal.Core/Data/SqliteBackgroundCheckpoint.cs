@@ -12,12 +12,18 @@ namespace RewardPortal.Core.Data;
 /// pages, it held up the delivery engine's next turn for tens of milliseconds, long enough for its senders to run dry.
 /// Here the connection's commits only report the WAL's size (a wal hook, which replaces its auto-checkpoint), and past
 /// the same thousand pages a task of its own runs a PASSIVE checkpoint on a second connection, which waits for no reader
-/// or writer. The connection must not go back to a pool with the hook on it: open it with Pooling=False.
+/// or writer. But the WAL only starts over from its beginning when a write begins with every frame copied, which a
+/// writer that never pauses never sees: past four thousand pages the commit checkpoints by itself after all, as SQLite
+/// would have, copying only what the task has not yet copied. The connection must not go back to a pool with the hook
+/// on it: open it with Pooling=False.
 /// </summary>
 internal sealed partial class SqliteBackgroundCheckpoint : IAsyncDisposable
 {
     /// <summary>SQLite's own auto-checkpoint threshold (SQLITE_DEFAULT_WAL_AUTOCHECKPOINT).</summary>
     public const int PagesBeforeCheckpoint = 1000;
+
+    /// <summary>The WAL's bound: past it a commit checkpoints on its own connection, so that the next write starts the WAL over.</summary>
+    public const int MostPages = 4 * PagesBeforeCheckpoint;
 
     private readonly SqliteConnection hooked;
     private readonly SqliteConnection checkpointer;
@@ -57,7 +63,9 @@ internal sealed partial class SqliteBackgroundCheckpoint : IAsyncDisposable
     [UnmanagedCallersOnly(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
     private static int OnCommit(nint state, nint db, nint schema, int pages)
     {
-        if (pages >= PagesBeforeCheckpoint && GCHandle.FromIntPtr(state).Target is SqliteBackgroundCheckpoint checkpoint)
+        if (pages >= MostPages)
+            sqlite3_wal_checkpoint(db, schema);
+        else if (pages >= PagesBeforeCheckpoint && GCHandle.FromIntPtr(state).Target is SqliteBackgroundCheckpoint checkpoint)
             checkpoint.requests.Writer.TryWrite(true);
         return 0;
     }
@@ -89,4 +97,8 @@ internal sealed partial class SqliteBackgroundCheckpoint : IAsyncDisposable
     [LibraryImport("e_sqlite3")]
     [UnmanagedCallConv(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
     private static unsafe partial nint sqlite3_wal_hook(nint db, delegate* unmanaged[Cdecl]<nint, nint, nint, int, int> hook, nint state);
+
+    [LibraryImport("e_sqlite3")]
+    [UnmanagedCallConv(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
+    private static partial int sqlite3_wal_checkpoint(nint db, nint schema);
 }

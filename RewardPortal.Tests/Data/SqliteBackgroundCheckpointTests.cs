@@ -47,6 +47,23 @@ public sealed class SqliteBackgroundCheckpointTests : IDisposable
     }
 
     [Fact]
+    public async Task AWriterThatNeverPausesStillKeepsTheWalWithinItsBound()
+    {
+        await using var checkpoint = SqliteBackgroundCheckpoint.Attach(connection, NullLogger.Instance);
+
+        var most = 0L;
+        for (var i = 0; i < 2000; i++)
+        {
+            WritePages(10);
+            most = Math.Max(most, WalPages());
+        }
+
+        Assert.True(checkpoint.Completed > 0);
+        Assert.InRange(most, SqliteBackgroundCheckpoint.PagesBeforeCheckpoint, SqliteBackgroundCheckpoint.MostPages + 100);
+        Assert.Equal(20_000, Count());
+    }
+
+    [Fact]
     public async Task OnceDisposedTheConnectionCheckpointsByItselfAgain()
     {
         var checkpoint = SqliteBackgroundCheckpoint.Attach(connection, NullLogger.Instance);
@@ -68,6 +85,9 @@ public sealed class SqliteBackgroundCheckpointTests : IDisposable
     /// <summary>One transaction of about <paramref name="pages"/> pages: a row each, a page's worth of bytes.</summary>
     private void WritePages(int pages) =>
         Run(connection, $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {pages}) INSERT INTO Blobs SELECT randomblob({PageSize - 200}) FROM n;");
+
+    /// <summary>The WAL file's size in frames: the most it ever held, as SQLite writes it over from the start rather than shrinking it.</summary>
+    private long WalPages() => File.Exists(Database + "-wal") ? (new FileInfo(Database + "-wal").Length - 32) / (24 + PageSize) : 0;
 
     private long Count()
     {
