@@ -83,10 +83,11 @@ internal sealed partial class SqliteBackgroundCheckpoint : IAsyncDisposable
                 await command.ExecuteNonQueryAsync();
                 Interlocked.Increment(ref completed);
             }
-            catch (SqliteException e)
+            catch (Exception e)
             {
-                // Nothing is lost: the WAL keeps growing until a later commit past the threshold asks again.
-                logger.LogWarning(e, "A background WAL checkpoint failed; the next commit asks for another.");
+                // Nothing is lost: the WAL grows until the next try, and the commits' own checkpoint still bounds it.
+                logger.LogWarning(e, "A background WAL checkpoint failed; trying again after the next commit, in a second at the soonest.");
+                await Task.Delay(TimeSpan.FromSeconds(1));
             }
         }
     }
