@@ -22,7 +22,7 @@ internal sealed partial class SqliteBackgroundCheckpoint : IAsyncDisposable
     /// <summary>SQLite's own auto-checkpoint threshold (SQLITE_DEFAULT_WAL_AUTOCHECKPOINT).</summary>
     public const int PagesBeforeCheckpoint = 1000;
 
-    /// <summary>The WAL's bound: past it a commit checkpoints on its own connection, so that the next write starts the WAL over.</summary>
+    /// <summary>The WAL's bound: past it the committing connection checkpoints by itself, so that its next write starts the WAL over.</summary>
     public const int MostPages = 4 * PagesBeforeCheckpoint;
 
     private readonly SqliteConnection hooked;
