@@ -138,6 +138,7 @@ public sealed class DeliveryDispatcher : BackgroundService
             await Task.WhenAll(afterCommit.Keys);
             await ReleaseLeasesAsync();
             passDone.TrySetResult();
+            logger.LogInformation("Delivery engine {Node} stopped.", Node);
         }
     }
 
@@ -206,9 +207,8 @@ public sealed class DeliveryDispatcher : BackgroundService
             }
 
             // Claim at once while the senders could run short; otherwise wait until a good batch fits, and record outcomes
-            // in batches too (a few milliseconds late at most), so that turns stay few and large under load; with no send
-            // in flight nothing more can join the batch, and it goes at once. Whether anything is due is read first,
-            // outside any transaction.
+            // in batches too (a few milliseconds late at most), so that turns stay few and large under load. Whether
+            // anything is due is read first, outside any transaction.
             var capacity = isStopping ? 0 : HighWater - Outstanding;
             var wantClaim = capacity > 0 && (Outstanding < options.MaxConcurrency || capacity >= HighWater / 2);
             var waited = batch.Count == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(batchSince);
@@ -221,7 +221,7 @@ public sealed class DeliveryDispatcher : BackgroundService
                     nextDue = await NextDueAsync(database, stopping);
                     claim = nextDue <= clock.GetUtcNow().UtcDateTime;
                 }
-                var record = batch.Count > 0 && (claim || isStopping || Outstanding == 0 || batch.Count >= OutcomeBatch || waited >= OutcomeDelay);
+                var record = batch.Count > 0 && (claim || isStopping || batch.Count >= OutcomeBatch || waited >= OutcomeDelay);
                 if (claim || record)
                 {
                     var claimed = await TurnAsync(database, record ? batch : [], claim ? ClaimSize(capacity) : 0, email, stopping);
