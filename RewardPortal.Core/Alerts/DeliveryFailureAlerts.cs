@@ -47,8 +47,11 @@ public sealed class DeliveryFailureAlerts(
         }
     }
 
-    /// <summary>A receiver answered 410 Gone and the engine disabled its webhook: always worth an alert of its own.</summary>
-    public async Task WebhookGoneAsync(long notificationId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A receiver answered 410 Gone and the engine turned its webhook off at <paramref name="turnedOffAt"/>: always worth
+    /// an alert of its own, one per time it was turned off (only the node whose update turned it off calls this).
+    /// </summary>
+    public async Task WebhookGoneAsync(long notificationId, DateTime turnedOffAt, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -57,7 +60,7 @@ public sealed class DeliveryFailureAlerts(
             var title = $"Webhook disabled: {notification.WebhookUrl} answered 410 Gone";
             var body = "The receiver says this endpoint is gone, so the webhook was turned off and its queued deliveries failed. "
                 + "Fix the URL in Settings > Notifications, enable it again and re-send the failed deliveries.";
-            var key = $"webhook-gone:{notificationId}:{clock.GetUtcNow().UtcDateTime:yyyyMMddHHmm}";
+            var key = $"webhook-gone:{notificationId}:{turnedOffAt.Ticks}";
             await RaiseAsync(db, key, title, body, Link(notificationId), Roles.Owner, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)

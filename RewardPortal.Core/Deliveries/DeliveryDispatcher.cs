@@ -307,8 +307,8 @@ public sealed class DeliveryDispatcher : BackgroundService
     {
         if (written.NextRetry is { } at)
             scheduler.WakeAt(at);
-        foreach (var notificationId in written.Gone)
-            Track(alerts.WebhookGoneAsync(notificationId));
+        foreach (var (notificationId, turnedOffAt) in written.TurnedOff)
+            Track(alerts.WebhookGoneAsync(notificationId, turnedOffAt));
         if (written.Failed.Count > 0)
             Track(alerts.DeliveriesFailedAsync(written.Failed));
 

@@ -7,8 +7,11 @@ namespace RewardPortal.Core.Deliveries;
 /// <summary>An attempt's result for a claimed delivery; no result means the delivery is handed back unsent.</summary>
 internal sealed record Outcome(DeliveryWork Work, DeliveryTarget Target, AttemptResult? Result);
 
-/// <summary>What the written outcomes call for after the commit.</summary>
-internal sealed record WrittenOutcomes(List<(long NotificationId, string? Error)> Failed, HashSet<long> Gone, DateTime? NextRetry)
+/// <summary>
+/// What the written outcomes call for after the commit: failure alerts, an alert for each webhook this batch turned
+/// off because its receiver answered 410 Gone (with when), and the next retry's wake-up.
+/// </summary>
+internal sealed record WrittenOutcomes(List<(long NotificationId, string? Error)> Failed, List<(long NotificationId, DateTime At)> TurnedOff, DateTime? NextRetry)
 {
     public static readonly WrittenOutcomes None = new([], [], null);
 }
@@ -77,19 +80,21 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock)
         await ReleaseAsync(db, batch.Where(o => o.Result is null).ToList(), cancellationToken);
 
         var written = new WrittenOutcomes([], [], null);
+        var gone = new HashSet<long>();
         DateTime? nextRetry = null;
         foreach (var decision in decisions.Where(d => landed.Contains(d.Work.Id)))
         {
             if (decision.Result.Gone && decision.Outcome.Target.Channel == NotificationChannel.Webhook)
-                written.Gone.Add(decision.Work.NotificationId);
+                gone.Add(decision.Work.NotificationId);
             else if (decision.Status == DeliveryStatus.Failed)
                 written.Failed.Add((decision.Work.NotificationId, decision.Error));
             if (decision.Status == DeliveryStatus.Pending && (nextRetry is null || decision.Next < nextRetry))
                 nextRetry = decision.Next;
         }
-        foreach (var notificationId in written.Gone)
-            await DisableGoneAsync(db, notificationId, now, cancellationToken);
-        written.Failed.RemoveAll(f => written.Gone.Contains(f.NotificationId));
+        foreach (var notificationId in gone)
+            if (await DisableGoneAsync(db, notificationId, now, cancellationToken))
+                written.TurnedOff.Add((notificationId, now));
+        written.Failed.RemoveAll(f => gone.Contains(f.NotificationId));
         return written with { NextRetry = nextRetry };
     }
 
@@ -151,11 +156,17 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock)
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>410 Gone: the receiver says the endpoint is no more. Turn the webhook off and fail what it still had queued.</summary>
-    private static async Task DisableGoneAsync(RewardPortalDbContext db, long notificationId, DateTime now, CancellationToken cancellationToken)
+    /// <summary>
+    /// 410 Gone: the receiver says the endpoint is no more. Turn the webhook off and fail what it still had queued.
+    /// </summary>
+    /// <returns>
+    /// Whether this call turned it off: of several nodes meeting the same 410 only one does (the others find it off
+    /// already), and that one raises the alert.
+    /// </returns>
+    private static async Task<bool> DisableGoneAsync(RewardPortalDbContext db, long notificationId, DateTime now, CancellationToken cancellationToken)
     {
         var reason = $"The receiver answered 410 Gone on {now:u}, so the webhook was turned off.";
-        await db.Notifications.Where(n => n.Id == notificationId)
+        var turnedOff = await db.Notifications.Where(n => n.Id == notificationId && n.IsEnabled)
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.IsEnabled, false).SetProperty(n => n.DisabledReason, reason).SetProperty(n => n.UpdatedAt, now),
                 cancellationToken);
         await db.Deliveries.Where(d => d.NotificationId == notificationId && d.Status == DeliveryStatus.Pending)
@@ -165,6 +176,7 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock)
                 .SetProperty(d => d.CompletedAt, now)
                 .SetProperty(d => d.LeasedBy, (string?)null)
                 .SetProperty(d => d.LeasedUntil, (DateTime?)null), cancellationToken);
+        return turnedOff > 0;
     }
 
     /// <summary>At most <paramref name="length"/> characters, never cutting a surrogate pair in two (half of one is not text).</summary>

@@ -181,6 +181,25 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task AWebhookEnabledAgainThatIsStillGoneAlertsAgain(string provider)
+    {
+        Start(provider);
+        receiver.Respond = (_, _) => new Reply(410, "gone for good");
+        var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
+        await factory.CreateParticipantAsync();
+        await EngineData.WaitUntilAsync(async () => (await AlertsAsync()).Count == 1, what: "the first alert");
+
+        // The Owner turns it back on at once, and the receiver is still gone: a second turning off, a second alert.
+        await factory.WithServiceAsync<bool, NotificationService>(async s => { await s.SetEnabledAsync(webhook.Id, true, "test", isOwner: true); return true; });
+        await factory.CreateParticipantAsync();
+
+        await EngineData.WaitUntilAsync(async () => (await AlertsAsync()).Count == 2, what: "the second alert");
+        Assert.Equal(2, receiver.Requests.Count);
+        await using var db = await factory.CreateDbContextAsync();
+        Assert.False((await db.Notifications.SingleAsync(n => n.Id == webhook.Id)).IsEnabled);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task ExhaustedRetriesFailTheDeliveryAndAlertTheOwnerOnceInTheAppAndByEmail(string provider)
     {
         Start(provider);

@@ -83,6 +83,29 @@ public sealed class MultiNodeTests : IAsyncLifetime
     }
 
     [PostgresFact]
+    public async Task TwoNodesMeetingTheSame410TurnTheWebhookOffOnceAndAlertOnce()
+    {
+        var first = StartNode();
+        var second = StartNode();
+        // Slow enough that both nodes have sends in flight when the first 410s come back.
+        receiver.Respond = (_, _) => new Reply(410, "gone", Delay: TimeSpan.FromMilliseconds(50));
+
+        var webhookId = await WriteBurstAsync(first);
+        await EngineData.WaitUntilAsync(async () => (await first.DeliveriesAsync(webhookId)).All(d => d.Status == DeliveryStatus.Failed),
+            TimeSpan.FromSeconds(60), "every delivery to fail");
+
+        // Many sends were in flight on both nodes, and each came back 410.
+        Assert.True((await first.DeliveriesAsync(webhookId)).Count(d => d.LastStatusCode == 410) >= 2);
+        await using var db = await second.CreateDbContextAsync();
+        var alerts = db.Alerts.Where(a => a.Key!.StartsWith($"webhook-gone:{webhookId}:"));
+        await EngineData.WaitUntilAsync(async () => await alerts.AnyAsync(), what: "the alert");
+        await Task.Delay(500);
+        var alert = Assert.Single(await alerts.ToListAsync());
+        Assert.Contains("410 Gone", alert.Title);
+        Assert.False((await db.Notifications.SingleAsync(n => n.Id == webhookId)).IsEnabled);
+    }
+
+    [PostgresFact]
     public async Task LeasesOfANodeThatDiedAreTakenOverWhenTheyRunOut()
     {
         var survivor = StartNode();
