@@ -17,6 +17,7 @@ using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Auditing;
+using RewardPortal.Core.Protection;
 using RewardPortal.Core.Seeding;
 
 namespace RewardPortal.Core;
@@ -70,27 +71,37 @@ public static class CoreServiceCollectionExtensions
         {
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:RewardPortal is empty.");
-            services.AddDbContextFactory<PostgresRewardPortalDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddMasterKey(configuration, contentRoot, Path.Combine(contentRoot, "App_Data"));
+            services.AddDbContextFactory<PostgresRewardPortalDbContext>((sp, o) => o.UseNpgsql(connectionString).UseSecretProtection(sp.GetRequiredService<SecretCipher>()));
             services.AddSingleton<IDbContextFactory<RewardPortalDbContext>, ProviderDbContextFactory<PostgresRewardPortalDbContext>>();
             services.AddScoped<RewardPortalDbContext>(sp => sp.GetRequiredService<PostgresRewardPortalDbContext>());
         }
         else
         {
             var sqlite = SqliteConnectionString(connectionString ?? DefaultSqliteConnectionString, contentRoot);
-            services.AddDbContextFactory<SqliteRewardPortalDbContext>(o => o.UseSqlite(sqlite).AddInterceptors(new SqliteBusyWaitInterceptor()));
+            var dataSource = new SqliteConnectionStringBuilder(sqlite).DataSource;
+            var dataFolder = Path.IsPathRooted(dataSource) ? Path.GetDirectoryName(dataSource)! : Path.Combine(contentRoot, "App_Data");
+            services.AddMasterKey(configuration, contentRoot, dataFolder);
+            services.AddDbContextFactory<SqliteRewardPortalDbContext>((sp, o) =>
+                o.UseSqlite(sqlite).AddInterceptors(new SqliteBusyWaitInterceptor()).UseSecretProtection(sp.GetRequiredService<SecretCipher>()));
             services.AddSingleton<IDbContextFactory<RewardPortalDbContext>, ProviderDbContextFactory<SqliteRewardPortalDbContext>>();
             services.AddScoped<RewardPortalDbContext>(sp => sp.GetRequiredService<SqliteRewardPortalDbContext>());
         }
     }
 
-    /// <summary>Anchors a relative database file to the content root, creates its folder, and waits for locks instead of failing.</summary>
+    /// <summary>
+    /// Anchors a relative database file to the content root, creates it and its folder readable by the app's user only
+    /// (SQLite gives its -wal and -shm files the database's mode), and waits for locks instead of failing.
+    /// </summary>
     internal static string SqliteConnectionString(string connectionString, string contentRoot)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
         {
             builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
-            Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+            OwnerOnly.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+            OwnerOnly.CreateFile(builder.DataSource);
+            OwnerOnly.TightenFile(builder.DataSource);
         }
         if (builder.DefaultTimeout == 30)
             builder.DefaultTimeout = 60;

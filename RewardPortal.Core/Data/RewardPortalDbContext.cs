@@ -9,6 +9,7 @@ using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Participants;
+using RewardPortal.Core.Protection;
 using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;
 
@@ -33,10 +34,16 @@ public class RewardPortalDbContext(DbContextOptions options) : IdentityDbContext
     /// <summary>Cookie and antiforgery keys, shared by every node that uses this database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    private readonly SecretCipher? secretCipher = SecretColumns.CipherOf(options);
+
+    /// <summary>Whether webhook secrets are encrypted in their columns (always in the app; not in design-time tools).</summary>
+    internal bool EncryptsSecrets => secretCipher is not null;
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(RewardPortalDbContext).Assembly);
+        SecretColumns.Apply(builder, secretCipher);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -7,6 +7,7 @@ using RewardPortal.Core.ApiKeys;
 using RewardPortal.Core.Configuration;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Identity;
+using RewardPortal.Core.Protection;
 
 namespace RewardPortal.Core.Seeding;
 
@@ -18,6 +19,7 @@ public sealed class DatabaseInitializer(
     IOptions<BootstrapOptions> bootstrap,
     IOptions<SeedOptions> seed,
     DemoSeeder demoSeeder,
+    SecretCipher cipher,
     ILogger<DatabaseInitializer> logger)
 {
     public const string DefaultOwnerEmail = "owner@localhost";
@@ -25,6 +27,7 @@ public sealed class DatabaseInitializer(
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         await db.Database.MigrateAsync(cancellationToken);
+        await ProtectPlaintextSecretsAsync(cancellationToken);
         foreach (var role in Roles.All)
             if (!await roles.RoleExistsAsync(role))
                 Check(await roles.CreateAsync(new IdentityRole(role)), $"create role {role}");
@@ -33,6 +36,15 @@ public sealed class DatabaseInitializer(
         await EnsureBootstrapApiKeyAsync(owner, cancellationToken);
         if (seed.Value.Demo)
             await demoSeeder.SeedAsync(cancellationToken);
+    }
+
+    /// <summary>A database from before secrets were encrypted has its webhook secrets and key ring encrypted now.</summary>
+    private async Task ProtectPlaintextSecretsAsync(CancellationToken cancellationToken)
+    {
+        var secrets = await SecretColumnMigration.EncryptPlaintextSecretsAsync(db, cancellationToken);
+        var keys = await KeyRingMigration.EncryptPlaintextKeysAsync(db, new MasterKeyXmlEncryptor(cipher), cancellationToken);
+        if (secrets + keys > 0)
+            logger.LogInformation("Encrypted {Secrets} webhooks' secrets and {Keys} data-protection keys that were stored in plaintext.", secrets, keys);
     }
 
     private async Task<AppUser> EnsureOwnerAsync(CancellationToken cancellationToken)

@@ -35,6 +35,8 @@ public class PortalFactory : WebApplicationFactory<Program>
             ["Bootstrap:ApiKey"] = OwnerApiKey,
             ["Seed:Demo"] = "false",
             ["Email:PickupDirectory"] = Directory.File("pickup"),
+            // Beside the database on SQLite by default; on PostgreSQL it would be under the web project's folder.
+            ["DataProtection:KeyFile"] = Directory.File("master.key"),
             ["Email:Smtp:Host"] = "",
             ["Webhooks:AllowPrivateNetworks"] = "true",
         };

@@ -9,6 +9,7 @@ using RewardPortal.Core;
 using RewardPortal.Core.Configuration;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Identity;
+using RewardPortal.Core.Protection;
 using RewardPortal.Web.Api;
 using RewardPortal.Web.Auth;
 
@@ -28,7 +29,7 @@ internal static class WebApplicationBuilderExtensions
         services.AddMudServices();
         services.AddProblemDetails();
         services.AddOpenApi();
-        services.AddDataProtection().SetApplicationName("RewardPortal").PersistKeysToDbContext<RewardPortalDbContext>();
+        services.AddDataProtection().SetApplicationName("RewardPortal").PersistKeysToDbContext<RewardPortalDbContext>().ProtectKeysWithMasterKey();
         services.AddRewardPortalIdentity();
         services.AddRewardPortalHangfire(builder.Configuration);
         services.AddRewardPortalApi(builder.Configuration);
