@@ -39,6 +39,9 @@ public class PortalFactory : WebApplicationFactory<Program>
             ["DataProtection:KeyFile"] = Directory.File("master.key"),
             ["Email:Smtp:Host"] = "",
             ["Webhooks:AllowPrivateNetworks"] = "true",
+            // Every test signs in from the same address; the sign-in limits have tests of their own.
+            ["SignIn:AttemptsPerAddress"] = "100000",
+            ["SignIn:AttemptsPerAccount"] = "100000",
         };
         foreach (var (key, value) in settings ?? [])
             this.settings[key] = value;

@@ -17,17 +17,26 @@ public static class AccountEndpoints
 
     private static async Task<IResult> LoginAsync(
         [FromForm] string email, [FromForm] string password, [FromForm] string? returnUrl,
-        SignInManager<AppUser> signIn, UserManager<AppUser> users)
+        HttpContext http, SignInThrottle throttle, DecoyPassword decoy, SignInManager<AppUser> signIn, UserManager<AppUser> users)
     {
         var target = IsLocal(returnUrl) ? returnUrl! : "/";
-        var user = await users.FindByEmailAsync(email.Trim());
-        if (user is null || user.IsDisabled)
-            return Failed("invalid", target);
+        email = email.Trim();
+        using var lease = throttle.Acquire(http.Connection.RemoteIpAddress, email);
+        if (!lease.IsAcquired)
+            return TooManyAttempts(throttle.RetryAfter(lease));
 
-        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: true, lockoutOnFailure: true);
+        var user = await users.FindByEmailAsync(email);
+        if (user is null || user.IsDisabled)
+        {
+            decoy.Check(password);
+            return Failed("invalid", target, email);
+        }
+
+        // The throttle stands in for lockout: counting failures per account would let anyone lock the Owner out.
+        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: true, lockoutOnFailure: false);
         if (result.IsLockedOut)
-            return Failed("locked", target);
-        return result.Succeeded ? Results.LocalRedirect(target) : Failed("invalid", target);
+            return Failed("locked", target, email);
+        return result.Succeeded ? Results.LocalRedirect(target) : Failed("invalid", target, email);
     }
 
     private static async Task<IResult> LogoutAsync(SignInManager<AppUser> signIn)
@@ -36,8 +45,33 @@ public static class AccountEndpoints
         return Results.LocalRedirect("/account/login");
     }
 
-    private static IResult Failed(string error, string returnUrl) =>
-        Results.LocalRedirect($"/account/login?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}");
+    private static IResult Failed(string error, string returnUrl, string email) =>
+        Results.LocalRedirect($"/account/login?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}&email={Uri.EscapeDataString(email)}");
+
+    private static IResult TooManyAttempts(TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        return new TooManyAttemptsResult(seconds);
+    }
+
+    /// <summary>A 429 a person can read: the form post came from a browser.</summary>
+    private sealed class TooManyAttemptsResult(int seconds) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.ContentType = "text/html; charset=utf-8";
+            return http.Response.WriteAsync($$"""
+                <!DOCTYPE html>
+                <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1.0">
+                <title>Too many attempts · RewardPortal</title><link rel="stylesheet" href="/app.css"></head>
+                <body><main class="login"><div class="login-card"><h1>RewardPortal</h1>
+                <div class="login-error" role="alert">Too many sign-in attempts. Try again in {{seconds}} seconds.</div>
+                <a href="/account/login">Back to sign in</a></div></main></body></html>
+                """);
+        }
+    }
 
     private static bool IsLocal(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\");

@@ -41,7 +41,6 @@ internal static class WebApplicationBuilderExtensions
             {
                 o.User.RequireUniqueEmail = true;
                 o.Password.RequiredLength = 10;
-                o.Lockout.MaxFailedAccessAttempts = 10;
             })
             .AddEntityFrameworkStores<RewardPortalDbContext>()
             .AddDefaultTokenProviders();
@@ -54,6 +53,9 @@ internal static class WebApplicationBuilderExtensions
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
         });
+        services.AddOptions<SignInLimitOptions>().BindConfiguration(SignInLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<DecoyPassword>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddCascadingAuthenticationState();
