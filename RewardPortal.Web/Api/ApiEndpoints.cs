@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
+using RewardPortal.Core.Identity;
 using RewardPortal.Web.Auth;
 using Scalar.AspNetCore;
 
@@ -22,8 +23,18 @@ internal static class ApiEndpoints
         api.MapWebhooksApi();
         api.MapDeliveriesApi();
 
-        app.MapScalarApiReference("/api/reference", o => o.WithTitle("RewardPortal API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapScalarApiReference("/api/reference", o => o.WithTitle("RewardPortal API").WithOpenApiRoutePattern("/openapi/{documentName}.json")
+                // Its default fonts come from Scalar's own server, which the content security policy (and an offline install) refuses.
+                .DisableDefaultFonts())
+            .RequireStaffUnlessPublic(app.ServiceProvider.GetRequiredService<IConfiguration>());
         return app;
+    }
+
+    /// <summary>The OpenAPI document and the reference page are public unless Api:PublicReference is false.</summary>
+    public static TBuilder RequireStaffUnlessPublic<TBuilder>(this TBuilder endpoints, IConfiguration configuration) where TBuilder : IEndpointConventionBuilder
+    {
+        var options = configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new();
+        return options.PublicReference ? endpoints : endpoints.RequireAuthorization(Policies.Staff);
     }
 
     /// <summary>

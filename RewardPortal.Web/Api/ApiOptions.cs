@@ -9,4 +9,7 @@ public class ApiOptions
     /// <summary>Per API key; the bucket refills every minute.</summary>
     [Range(1, 1_000_000)]
     public int RequestsPerMinute { get; set; } = 600;
+
+    /// <summary>Whether /openapi and /api/reference answer anyone; when false, only a signed-in staff user.</summary>
+    public bool PublicReference { get; set; } = true;
 }

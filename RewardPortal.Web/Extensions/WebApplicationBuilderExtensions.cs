@@ -44,6 +44,8 @@ internal static class WebApplicationBuilderExtensions
             })
             .AddEntityFrameworkStores<RewardPortalDbContext>()
             .AddDefaultTokenProviders();
+        // Secure whenever the request is HTTPS, as seen through a trusted proxy (ForwardedHeaders); the default is never.
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/account/login";
@@ -52,6 +54,7 @@ internal static class WebApplicationBuilderExtensions
             o.Cookie.Name = "RewardPortal.Auth";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         services.AddOptions<SignInLimitOptions>().BindConfiguration(SignInLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SignInThrottle>();

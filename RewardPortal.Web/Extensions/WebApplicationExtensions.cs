@@ -5,6 +5,7 @@ using RewardPortal.Core.Seeding;
 using RewardPortal.Web.Api;
 using RewardPortal.Web.Auth;
 using RewardPortal.Web.Components;
+using RewardPortal.Web.Security;
 
 namespace RewardPortal.Web.Extensions;
 
@@ -19,6 +20,8 @@ internal static class WebApplicationExtensions
 
     public static void UseRewardPortal(this WebApplication app)
     {
+        app.UseTrustedForwardedHeaders();
+        app.UseSecurityHeaders();
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         var node = app.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new();
         if (node.Role == NodeRole.Worker)
@@ -30,6 +33,7 @@ internal static class WebApplicationExtensions
 
         // API errors become problem details (ApiExceptionHandler); anything else shows the error page.
         app.UseExceptionHandler("/error", createScopeForErrors: true);
+        // Sent on HTTPS requests only: behind a TLS-terminating proxy, once ForwardedHeaders names it.
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
         // Browsers get the not-found page; API clients get problem details.
@@ -46,7 +50,7 @@ internal static class WebApplicationExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
         app.MapRewardPortalApi();
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOpenApi("/openapi/{documentName}.json").RequireStaffUnlessPublic(app.Configuration);
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false })
             .RequireAuthorization(Policies.Admin);
         app.UseDeliveryJobs();
