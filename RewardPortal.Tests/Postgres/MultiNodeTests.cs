@@ -12,6 +12,8 @@ public sealed class MultiNodeTests : IAsyncLifetime
 {
     private const int Burst = 600;
     private readonly List<PortalFactory> nodes = [];
+    // Every node of one database has the same master key file, as an operator gives them.
+    private readonly TempDirectory keyFolder = new();
     private WebhookReceiver receiver = null!;
     private string connectionString = null!;
 
@@ -28,6 +30,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
         {
             ["Database:Provider"] = "Postgres",
             ["ConnectionStrings:RewardPortal"] = connectionString,
+            ["DataProtection:KeyFile"] = keyFolder.File("master.key"),
         }));
         _ = node.Server;
         nodes.Add(node);
@@ -131,6 +134,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
     {
         foreach (var node in nodes)
             await node.DisposeAsync();
+        keyFolder.Dispose();
         await receiver.DisposeAsync();
     }
 }
