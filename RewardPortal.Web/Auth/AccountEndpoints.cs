@@ -19,7 +19,7 @@ public static class AccountEndpoints
         [FromForm] string email, [FromForm] string password, [FromForm] string? returnUrl,
         SignInManager<AppUser> signIn, UserManager<AppUser> users)
     {
-        var target = IsLocal(returnUrl) ? returnUrl! : "/";
+        var target = LocalReturnUrl.From(returnUrl);
         var user = await users.FindByEmailAsync(email.Trim());
         if (user is null || user.IsDisabled)
             return Failed("invalid", target);
@@ -38,7 +38,4 @@ public static class AccountEndpoints
 
     private static IResult Failed(string error, string returnUrl) =>
         Results.LocalRedirect($"/account/login?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}");
-
-    private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\");
 }
