@@ -2,6 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace RewardPortal.Core.Email;
 
+/// <summary>
+/// How the SMTP connection is encrypted. Auto: TLS on connect for port 465, STARTTLS (required) on any other port.
+/// Only None sends in plain text, credentials included.
+/// </summary>
 public enum SmtpSecurity { Auto, None, StartTls, SslOnConnect }
 
 public class EmailOptions

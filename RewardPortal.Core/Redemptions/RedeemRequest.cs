@@ -1,7 +1,11 @@
 namespace RewardPortal.Core.Redemptions;
 
 /// <param name="IdempotencyKey">Repeating a request with the same key returns the first result and charges once.</param>
-public record RedeemRequest(long ParticipantId, long RewardId, string? IdempotencyKey = null);
+/// <param name="IdempotencyScope">
+/// Whose keys these are (an API key, a signed-in user); required with a key. Within a scope a key names one request,
+/// whatever the participant: the same key with another body is refused.
+/// </param>
+public record RedeemRequest(long ParticipantId, long RewardId, string? IdempotencyKey = null, string? IdempotencyScope = null);
 
 /// <param name="Replayed">True when an earlier request with the same idempotency key made this redemption.</param>
 public record RedeemResult(Redemption Redemption, bool Replayed);

@@ -18,8 +18,10 @@ public class Redemption
     /// <summary>What the fulfilment team tells the participant.</summary>
     public string? Message { get; set; }
     public string? VoucherCode { get; set; }
-    /// <summary>Unique per participant: a repeated request with the same key returns this redemption.</summary>
+    /// <summary>Unique per <see cref="IdempotencyScope"/>: a repeated request with the same key returns this redemption.</summary>
     public string? IdempotencyKey { get; set; }
+    /// <summary>Whose key it is ("api-key:12", "user:{id}"): one caller's keys never collide with another's.</summary>
+    public string? IdempotencyScope { get; set; }
     /// <summary>Hash of the request that carried <see cref="IdempotencyKey"/>, to tell a retry from a different request.</summary>
     public string? RequestHash { get; set; }
     public DateTime CreatedAt { get; set; }

@@ -34,16 +34,18 @@ public sealed class RedemptionService(
         var key = string.IsNullOrWhiteSpace(request.IdempotencyKey) ? null : request.IdempotencyKey.Trim();
         if (key is { Length: > MaxIdempotencyKeyLength })
             throw PortalException.Invalid($"The idempotency key may be at most {MaxIdempotencyKeyLength} characters.", "idempotencyKey");
-        var requestHash = Hash(request);
+        var idempotency = key is null ? null : new IdempotencyClaim(
+            string.IsNullOrEmpty(request.IdempotencyScope) ? throw new ArgumentException("An idempotency key needs a scope.", nameof(request)) : request.IdempotencyScope,
+            key, Hash(request));
 
         RedemptionPlan plan;
         await planning.WaitAsync(cancellationToken);
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            if (key is not null && await FindReplayAsync(db, request.ParticipantId, key, requestHash, cancellationToken) is { } earlier)
+            if (idempotency is not null && await FindReplayAsync(db, idempotency, cancellationToken) is { } earlier)
                 return new RedeemResult(earlier, Replayed: true);
-            plan = await PlanAsync(db, request, key, requestHash, cancellationToken);
+            plan = await PlanAsync(db, request, idempotency, cancellationToken);
         }
         finally
         {
@@ -57,20 +59,23 @@ public sealed class RedemptionService(
                 signal.DeliveriesWritten();
             return result;
         }
-        catch (DbUpdateException) when (key is not null)
+        catch (DbUpdateException) when (idempotency is not null)
         {
             // Two requests with one key raced in separate transactions (PostgreSQL); the unique index let one win. Answer with the winner.
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var winner = await FindReplayAsync(db, request.ParticipantId, key, requestHash, cancellationToken);
+            var winner = await FindReplayAsync(db, idempotency, cancellationToken);
             return new RedeemResult(winner ?? throw new InvalidOperationException("A redemption failed to save."), Replayed: true);
         }
     }
 
     /// <summary>What a redemption needs, read before its write transaction, which on SQLite is one at a time: the less it does, the more go through.</summary>
     private sealed record RedemptionPlan(
-        Reward Reward, Participant Participant, string? Key, string RequestHash, List<Notification> OnRequested, List<Notification> OnFulfilled);
+        Reward Reward, Participant Participant, IdempotencyClaim? Idempotency, List<Notification> OnRequested, List<Notification> OnFulfilled);
 
-    private async Task<RedemptionPlan> PlanAsync(RewardPortalDbContext db, RedeemRequest request, string? key, string requestHash, CancellationToken cancellationToken)
+    /// <summary>A request's idempotency key, whose it is, and a hash of what it asked for.</summary>
+    private sealed record IdempotencyClaim(string Scope, string Key, string RequestHash);
+
+    private async Task<RedemptionPlan> PlanAsync(RewardPortalDbContext db, RedeemRequest request, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
         var reward = await db.Rewards.AsNoTracking().FirstOrDefaultAsync(r => r.Id == request.RewardId, cancellationToken);
         if (reward is null || reward.IsDeleted)
@@ -84,14 +89,14 @@ public sealed class RedemptionService(
         var subject = new EventSubject(ParticipantId: participant.Id, RewardId: reward.Id, RewardType: reward.Type);
         var onRequested = await events.MatchAsync(db, EventTypes.RedemptionRequested, subject, cancellationToken);
         var onFulfilled = reward.Type == RewardType.VoucherCode ? await events.MatchAsync(db, EventTypes.RedemptionFulfilled, subject, cancellationToken) : [];
-        return new RedemptionPlan(reward, participant, key, requestHash, onRequested, onFulfilled);
+        return new RedemptionPlan(reward, participant, idempotency, onRequested, onFulfilled);
     }
 
     private async Task<RedeemResult> RedeemOnceAsync(RewardPortalDbContext db, RedemptionPlan plan, string actor, CancellationToken cancellationToken)
     {
         var (reward, participant) = (plan.Reward, plan.Participant);
         // Looked up again inside the transaction: a retry may have been committed (or queued in the same batch) meanwhile.
-        if (plan.Key is not null && await FindReplayAsync(db, participant.Id, plan.Key, plan.RequestHash, cancellationToken) is { } earlier)
+        if (plan.Idempotency is not null && await FindReplayAsync(db, plan.Idempotency, cancellationToken) is { } earlier)
             return new RedeemResult(earlier, Replayed: true);
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -111,8 +116,9 @@ public sealed class RedemptionService(
             CostCurrency = reward.CostCurrency,
             Cost = reward.Cost,
             Status = RedemptionStatus.Requested,
-            IdempotencyKey = plan.Key,
-            RequestHash = plan.RequestHash,
+            IdempotencyKey = plan.Idempotency?.Key,
+            IdempotencyScope = plan.Idempotency?.Scope,
+            RequestHash = plan.Idempotency?.RequestHash,
             CreatedAt = now,
             History = [new RedemptionStatusChange { Status = RedemptionStatus.Requested, Actor = actor, At = now }],
         };
@@ -191,11 +197,11 @@ public sealed class RedemptionService(
         throw PortalException.Conflict("Voucher codes are in heavy demand right now; try again.", RedemptionErrors.VoucherPoolEmpty);
     }
 
-    private static async Task<Redemption?> FindReplayAsync(
-        RewardPortalDbContext db, long participantId, string key, string requestHash, CancellationToken cancellationToken)
+    private static async Task<Redemption?> FindReplayAsync(RewardPortalDbContext db, IdempotencyClaim claim, CancellationToken cancellationToken)
     {
-        var earlier = await db.Redemptions.AsNoTracking().FirstOrDefaultAsync(r => r.ParticipantId == participantId && r.IdempotencyKey == key, cancellationToken);
-        if (earlier is not null && earlier.RequestHash != requestHash)
+        var earlier = await db.Redemptions.AsNoTracking()
+            .FirstOrDefaultAsync(r => r.IdempotencyScope == claim.Scope && r.IdempotencyKey == claim.Key, cancellationToken);
+        if (earlier is not null && earlier.RequestHash != claim.RequestHash)
             throw PortalException.Invalid("This Idempotency-Key was already used for a different request.", "idempotencyKey", RedemptionErrors.IdempotencyKeyReused);
         return earlier;
     }

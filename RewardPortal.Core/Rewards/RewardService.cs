@@ -126,13 +126,10 @@ public sealed class RewardService(IDbContextFactory<RewardPortalDbContext> dbFac
             throw PortalException.Invalid("The cost is too large.", "cost");
         if (input.SetStock && input.Stock is < 0 or > MaxStock)
             throw PortalException.Invalid($"Stock is a whole number from 0 to {MaxStock:N0}, or blank for unlimited.", "stock");
-        if (!string.IsNullOrWhiteSpace(input.ImageUrl) && !IsWebUrl(input.ImageUrl.Trim()))
-            throw PortalException.Invalid("The image URL must be a full http:// or https:// address of at most 2000 characters.", "imageUrl");
+        if (!string.IsNullOrWhiteSpace(input.ImageUrl) && !RewardImageUrl.IsAcceptable(input.ImageUrl.Trim()))
+            throw PortalException.Invalid(RewardImageUrl.Rule, "imageUrl");
         KeyValueRules.Validate(input.Metadata, "metadata");
     }
-
-    private static bool IsWebUrl(string url) =>
-        url.Length <= 2000 && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     private static void Apply(Reward reward, RewardInput input, DateTime now)
     {

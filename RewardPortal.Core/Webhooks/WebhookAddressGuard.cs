@@ -9,14 +9,15 @@ namespace RewardPortal.Core.Webhooks;
 public sealed class WebhookAddressRefusedException(string message) : Exception(message);
 
 /// <summary>
-/// Keeps webhooks away from the portal's own network (SSRF): URLs must be absolute http(s), and no address they resolve
-/// to may be loopback, private, link-local (cloud metadata), CGNAT, unspecified, multicast or reserved, unless
+/// Keeps webhooks away from the portal's own network (SSRF): URLs must be absolute http(s) without credentials, and no
+/// address they resolve to may be loopback, private, link-local (cloud metadata), CGNAT, unspecified, multicast or
+/// reserved, nor an IPv6 address outside global unicast or one that tunnels to an IPv4 address (6to4, Teredo), unless
 /// Webhooks:AllowPrivateNetworks is on. At send time the check runs inside the connection callback, on the very addresses
 /// the socket connects to, so a DNS answer that changes between check and connect (rebinding) gains nothing.
 /// </summary>
 public sealed class WebhookAddressGuard(IOptions<WebhookOptions> options)
 {
-    private static readonly (IPAddress Network, int Prefix)[] BlockedRanges =
+    private static readonly (IPAddress Network, int Prefix)[] BlockedIPv4 =
     [
         (IPAddress.Parse("0.0.0.0"), 8),        // "this network", unspecified
         (IPAddress.Parse("10.0.0.0"), 8),       // private
@@ -29,14 +30,23 @@ public sealed class WebhookAddressGuard(IOptions<WebhookOptions> options)
         (IPAddress.Parse("198.18.0.0"), 15),    // benchmarking
         (IPAddress.Parse("224.0.0.0"), 4),      // multicast
         (IPAddress.Parse("240.0.0.0"), 4),      // reserved, broadcast
-        (IPAddress.Parse("::"), 128),           // unspecified
-        (IPAddress.Parse("::1"), 128),          // loopback
-        (IPAddress.Parse("fc00::"), 7),         // unique local
-        (IPAddress.Parse("fe80::"), 10),        // link-local
-        (IPAddress.Parse("fec0::"), 10),        // site-local (deprecated)
-        (IPAddress.Parse("ff00::"), 8),         // multicast
     ];
 
+    // IPv6 is allowed only in global unicast (2000::/3): everything else (loopback, unique local, link-local, multicast,
+    // and the forms that carry an IPv4 address in their low bits: ::a.b.c.d, ::ffff:0:a.b.c.d) is refused as a whole.
+    private static readonly (IPAddress Network, int Prefix) GlobalUnicast = (IPAddress.Parse("2000::"), 3);
+
+    // Inside global unicast, ranges that reach IPv4 hosts through a relay (so an address can name 127.0.0.1 or the
+    // metadata service), or that are not routed at all.
+    private static readonly (IPAddress Network, int Prefix)[] BlockedIPv6 =
+    [
+        (IPAddress.Parse("2001::"), 23),        // IETF protocol assignments, Teredo (2001::/32) among them
+        (IPAddress.Parse("2001:db8::"), 32),    // documentation
+        (IPAddress.Parse("2002::"), 16),        // 6to4: the next 32 bits are an IPv4 address
+        (IPAddress.Parse("3fff::"), 20),        // documentation
+    ];
+
+    // The well-known NAT64 prefix carries a public IPv4 address in real networks: judged by that address.
     private static readonly (IPAddress Network, int Prefix) Nat64 = (IPAddress.Parse("64:ff9b::"), 96);
 
     public bool AllowPrivateNetworks => options.Value.AllowPrivateNetworks;
@@ -44,11 +54,13 @@ public sealed class WebhookAddressGuard(IOptions<WebhookOptions> options)
     /// <summary>Whether a webhook may connect to this address when private networks are not allowed.</summary>
     public static bool IsPublic(IPAddress address)
     {
-        if (address.IsIPv4MappedToIPv6)
-            return IsPublic(address.MapToIPv4());
-        if (address.AddressFamily == AddressFamily.InterNetworkV6 && InRange(address, Nat64))
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+            return !BlockedIPv4.Any(range => InRange(address, range));
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+            return false;
+        if (address.IsIPv4MappedToIPv6 || InRange(address, Nat64))
             return IsPublic(new IPAddress(address.GetAddressBytes()[12..]));
-        return !BlockedRanges.Any(range => InRange(address, range));
+        return InRange(address, GlobalUnicast) && !BlockedIPv6.Any(range => InRange(address, range));
     }
 
     /// <summary>The reason the URL's form is unacceptable, or null. Does not look up the host.</summary>
@@ -64,6 +76,9 @@ public sealed class WebhookAddressGuard(IOptions<WebhookOptions> options)
             return "The URL must start with https:// or http://.";
         if (string.IsNullOrEmpty(uri.Host))
             return "The URL has no host.";
+        // HttpClient drops them when sending, and the URL is shown in the audit log and to Admins: a secret in it would leak.
+        if (uri.UserInfo.Length > 0)
+            return "The URL may not contain a user name or password; the webhook's signature tells your receiver the call is genuine.";
         return null;
     }
 
@@ -121,7 +136,7 @@ public sealed class WebhookAddressGuard(IOptions<WebhookOptions> options)
         var blocked = addresses.FirstOrDefault(a => !IsPublic(a));
         return blocked is null
             ? null
-            : $"{host} resolves to {blocked}, a loopback, private, link-local or reserved address; webhooks may not call those (Webhooks:AllowPrivateNetworks is off).";
+            : $"{host} resolves to {blocked}, a loopback, private, link-local, reserved or tunnelled address; webhooks may not call those (Webhooks:AllowPrivateNetworks is off).";
     }
 
     private static bool InRange(IPAddress address, (IPAddress Network, int Prefix) range)

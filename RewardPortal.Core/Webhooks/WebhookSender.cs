@@ -12,7 +12,8 @@ public sealed record WebhookRequest(string Url, string MessageId, byte[] Body, I
 
 /// <summary>
 /// Sends one signed attempt and reports what happened. It never retries by itself (the engine owns the one retry layer),
-/// never follows a redirect, and reads at most the first 4 KB of any answer.
+/// never follows a redirect, and reads at most the first 4 KB of any answer. A URL refused for where it points (or for
+/// credentials in it) fails for good at once: no retry can change that.
 /// </summary>
 public sealed class WebhookSender(HttpClient http, IOptions<WebhookOptions> options, TimeProvider clock)
 {
@@ -24,7 +25,9 @@ public sealed class WebhookSender(HttpClient http, IOptions<WebhookOptions> opti
         var startedAt = clock.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
         var timeout = options.Value.Timeout;
-        using var message = new HttpRequestMessage(HttpMethod.Post, request.Url) { Content = new ByteArrayContent(request.Body) };
+        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || url.UserInfo.Length > 0)
+            return AttemptResult.NotSent(startedAt.UtcDateTime, "Refused: " + (WebhookAddressGuard.CheckSyntax(request.Url) ?? "The URL is not valid."), permanent: true);
+        using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(request.Body) };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         var timestamp = startedAt.ToUnixTimeSeconds();
         message.Headers.TryAddWithoutValidation("webhook-id", request.MessageId);
@@ -48,6 +51,11 @@ public sealed class WebhookSender(HttpClient http, IOptions<WebhookOptions> opti
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new AttemptResult(startedAt.UtcDateTime, Elapsed(), false, null, null, $"No answer within {timeout.TotalSeconds:0.###} s (Webhooks:Timeout).");
+        }
+        catch (HttpRequestException e) when (Refusal(e) is { } refused)
+        {
+            // Retrying cannot move the address out of a refused range: fail at once, with the reason.
+            return new AttemptResult(startedAt.UtcDateTime, Elapsed(), false, null, null, "Refused: " + refused.Message) { Permanent = true };
         }
         catch (HttpRequestException e)
         {
@@ -93,15 +101,18 @@ public sealed class WebhookSender(HttpClient http, IOptions<WebhookOptions> opti
             : text;
     }
 
-    private static string Describe(HttpRequestException e)
+    private static WebhookAddressRefusedException? Refusal(HttpRequestException e)
     {
         for (Exception? inner = e; inner is not null; inner = inner.InnerException)
             if (inner is WebhookAddressRefusedException refused)
-                return "Refused: " + refused.Message;
-        return e.InnerException is { } cause && !e.Message.Contains(cause.Message, StringComparison.Ordinal)
+                return refused;
+        return null;
+    }
+
+    private static string Describe(HttpRequestException e) =>
+        e.InnerException is { } cause && !e.Message.Contains(cause.Message, StringComparison.Ordinal)
             ? $"{e.Message} ({cause.Message})"
             : e.Message;
-    }
 
     internal static TimeSpan? RetryAfter(RetryConditionHeaderValue? header, DateTimeOffset now)
     {

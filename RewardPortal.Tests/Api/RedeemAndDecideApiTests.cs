@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using RewardPortal.Core.ApiKeys;
 using RewardPortal.Core.Events;
 using RewardPortal.Tests.Infrastructure;
 
@@ -22,7 +24,9 @@ public sealed class RedeemAndDecideApiTests : IDisposable
         return (participant, reward);
     }
 
-    private async Task<HttpResponseMessage> RedeemAsync(long participant, long reward, string? key)
+    private Task<HttpResponseMessage> RedeemAsync(long participant, long reward, string? key) => RedeemAsync(api, participant, reward, key);
+
+    private static async Task<HttpResponseMessage> RedeemAsync(HttpClient api, long participant, long reward, string? key)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/redemptions") { Content = JsonContent.Create(new { participantId = participant, rewardId = reward }) };
         if (key is not null)
@@ -47,6 +51,32 @@ public sealed class RedeemAndDecideApiTests : IDisposable
         var misuse = await RedeemAsync(participant, otherReward, "order-77");
         var problem = await misuse.AssertProblemAsync(422, "idempotencyKey");
         Assert.Equal("idempotency_key_reused", (string?)problem["code"]);
+    }
+
+    [Fact]
+    public async Task AnIdempotencyKeyIsTheApiKeysOwnAndNamesOneRequestWhateverTheParticipant()
+    {
+        var (first, reward) = await SceneAsync();
+        var (second, _) = await SceneAsync();
+        Assert.Equal(HttpStatusCode.Created, (await RedeemAsync(first, reward, "order-88")).StatusCode);
+
+        var otherParticipant = await RedeemAsync(second, reward, "order-88");
+
+        var problem = await otherParticipant.AssertProblemAsync(422, "idempotencyKey");
+        Assert.Equal("idempotency_key_reused", (string?)problem["code"]);
+        Assert.Equal(1000, (long)(await (await api.GetAsync($"/api/v1/participants/{second}")).JsonAsync())["pointsBalance"]!);
+
+        // Another API key has keys of its own: the same key is a new request for it, and a retry replays it.
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            var ownerId = db.Users.Single(u => u.Email == PortalFactory.OwnerEmail).Id;
+            var otherKey = await factory.Services.GetRequiredService<ApiKeyService>().CreateAsync("Second system", ownerId, "test");
+            var other = factory.ApiClient(otherKey.Secret);
+            Assert.Equal(HttpStatusCode.Created, (await RedeemAsync(other, second, reward, "order-88")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await RedeemAsync(other, second, reward, "order-88")).StatusCode);
+        }
+        Assert.Equal(900, (long)(await (await api.GetAsync($"/api/v1/participants/{first}")).JsonAsync())["pointsBalance"]!);
+        Assert.Equal(900, (long)(await (await api.GetAsync($"/api/v1/participants/{second}")).JsonAsync())["pointsBalance"]!);
     }
 
     [Fact]

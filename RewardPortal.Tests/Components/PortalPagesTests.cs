@@ -81,6 +81,27 @@ public sealed class PortalPagesTests : ComponentTest
     }
 
     [Fact]
+    public async Task AStoredImageUrlStaysInsideTheImagesSourceAndAddsNoStyle()
+    {
+        await ParticipantAsync(points: 300);
+        var reward = await RewardAsync("Mug", RewardType.Custom, cost: 100);
+        // Saved before image URLs were checked: what renders must still be harmless.
+        const string crafted = "https://x/a.png\"); background-image: url(\"https://tracker/t";
+        await using (var db = Database.CreateDbContext())
+        {
+            (await db.Rewards.SingleAsync(r => r.Id == reward.Id)).ImageUrl = crafted;
+            await db.SaveChangesAsync();
+        }
+
+        var page = Render<Redeem>();
+
+        page.WaitForAssertion(() => Assert.Equal(crafted, page.Find("[data-testid=reward-card] img").GetAttribute("src")));
+        var card = page.Find("[data-testid=reward-card]");
+        Assert.DoesNotContain(card.QuerySelectorAll("[style]"), e => e.GetAttribute("style")!.Contains("url(", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain("tracker", string.Concat(card.QuerySelectorAll("[style]").Select(e => e.GetAttribute("style"))));
+    }
+
+    [Fact]
     public async Task ARefusedRedemptionSaysWhyAndChargesNothing()
     {
         await ParticipantAsync(points: 300);

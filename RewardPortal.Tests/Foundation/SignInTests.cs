@@ -45,6 +45,34 @@ public sealed class SignInTests(SignInTests.Fixture fixture) : IClassFixture<Sig
         Assert.Equal("/", response.Headers.Location!.OriginalString);
     }
 
+    [Theory]
+    [InlineData("/admin\r\nSet-Cookie: x=1")]
+    [InlineData("/admin\tredemptions")]
+    [InlineData("/caf\u00e9")]
+    [InlineData("/admin/\u202Eredemptions")]
+    [InlineData("/\\evil.example")]
+    [InlineData("https://evil.example/")]
+    public async Task ACraftedReturnUrlStillSignsInAndGoesHome(string returnUrl)
+    {
+        var client = NewClient();
+        var response = await client.PostAsync("/account/login",
+            await SignIn.LoginFormAsync(client, PortalFactory.OwnerEmail, PortalFactory.OwnerPassword, returnUrl));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin")).StatusCode);
+    }
+
+    [Fact]
+    public async Task APlainLocalReturnUrlIsKept()
+    {
+        var client = NewClient();
+        var response = await client.PostAsync("/account/login",
+            await SignIn.LoginFormAsync(client, PortalFactory.OwnerEmail, PortalFactory.OwnerPassword, "/admin/redemptions?status=requested"));
+
+        Assert.Equal("/admin/redemptions?status=requested", response.Headers.Location!.OriginalString);
+    }
+
     [Fact]
     public async Task SigningOutEndsTheSession()
     {

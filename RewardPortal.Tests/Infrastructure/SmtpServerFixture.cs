@@ -9,9 +9,26 @@ namespace RewardPortal.Tests.Infrastructure;
 /// A real SMTP server: aiosmtpd (Debian's python3-aiosmtpd) on a free 127.0.0.1 port, writing each message to a Maildir
 /// that the tests read back with MimeKit. Killed on dispose.
 /// </summary>
-public sealed class SmtpServerFixture : IAsyncLifetime
+public sealed class SmtpServerFixture(bool acceptsLoginWithoutTls = false) : IAsyncLifetime
 {
     public const string Python = "/usr/bin/python3";
+
+    // aiosmtpd's command line cannot turn on AUTH without TLS, so this server is started from a script: it offers AUTH
+    // (and no STARTTLS) on a plain connection, accepts any credentials and writes each login to a file.
+    private const string LoginWithoutTlsServer = """
+        import asyncio, sys
+        from aiosmtpd.handlers import Mailbox
+        from aiosmtpd.smtp import SMTP, AuthResult
+        host, port, maildir, logins = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+        def authenticate(server, session, envelope, mechanism, auth_data):
+            with open(logins, "a") as f:
+                f.write(f"{mechanism} {auth_data.login.decode()} {auth_data.password.decode()}\n")
+            return AuthResult(success=True)
+        loop = asyncio.new_event_loop()
+        loop.run_until_complete(loop.create_server(
+            lambda: SMTP(Mailbox(maildir), authenticator=authenticate, auth_require_tls=False), host, port))
+        loop.run_forever()
+        """;
 
     private static readonly Lazy<string?> Missing = new(FindMissing);
     private readonly TempDirectory directory = new();
@@ -24,6 +41,11 @@ public sealed class SmtpServerFixture : IAsyncLifetime
 
     public string Maildir => directory.File("maildir");
 
+    private string LoginsFile => directory.File("logins.txt");
+
+    /// <summary>Each AUTH the server received, as "MECHANISM login password" (only with acceptsLoginWithoutTls).</summary>
+    public IReadOnlyList<string> Logins() => File.Exists(LoginsFile) ? File.ReadAllLines(LoginsFile) : [];
+
     public async Task InitializeAsync()
     {
         if (MissingReason is { } reason)
@@ -35,7 +57,10 @@ public sealed class SmtpServerFixture : IAsyncLifetime
     /// <summary>Starts the server (again) on its port, and waits until it accepts connections.</summary>
     public async Task StartAsync()
     {
-        process = Process.Start(new ProcessStartInfo(Python, ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "aiosmtpd.handlers.Mailbox", Maildir])
+        string[] arguments = acceptsLoginWithoutTls
+            ? ["-c", LoginWithoutTlsServer, "127.0.0.1", Port.ToString(), Maildir, LoginsFile]
+            : ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "aiosmtpd.handlers.Mailbox", Maildir];
+        process = Process.Start(new ProcessStartInfo(Python, arguments)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -73,7 +98,7 @@ public sealed class SmtpServerFixture : IAsyncLifetime
         process = null;
     }
 
-    /// <summary>The app settings that point the portal's mail at this server.</summary>
+    /// <summary>The app settings that point the portal's mail at this server, which offers no TLS: so Security is None.</summary>
     public Dictionary<string, string?> Settings() => new()
     {
         ["Email:Smtp:Host"] = "127.0.0.1",

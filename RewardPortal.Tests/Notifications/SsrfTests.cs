@@ -1,8 +1,10 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.Common;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
+using RewardPortal.Core.Identity;
 using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Webhooks;
 using RewardPortal.Tests.Infrastructure;
@@ -31,6 +33,14 @@ public sealed class SsrfTests : IAsyncLifetime
     [InlineData("http://[::1]/hooks", "resolves to ::1")]
     [InlineData("http://[::ffff:192.168.1.10]/hooks", "192.168.1.10")]
     [InlineData("http://100.64.0.1/hooks", "resolves to 100.64.0.1")]
+    [InlineData("http://[::7f00:1]/hooks", "resolves to ::127.0.0.1")]
+    [InlineData("http://[::a9fe:a9fe]/latest/meta-data/", "resolves to ::169.254.169.254")]
+    [InlineData("http://[::ffff:0:127.0.0.1]/hooks", "resolves to ::ffff:0:127.0.0.1")]
+    [InlineData("http://[2002:7f00:1::]/hooks", "resolves to 2002:7f00:1::")]
+    [InlineData("http://[64:ff9b:1::a9fe:a9fe]/hooks", "resolves to 64:ff9b:1::a9fe:a9fe")]
+    [InlineData("http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hooks", "resolves to 2001:0:4136:e378:8000:63bf:80ff:fffe")]
+    [InlineData("https://user:secret@hooks.example.com/rewards", "user name or password")]
+    [InlineData("https://token@hooks.example.com/rewards", "user name or password")]
     [InlineData("file:///etc/passwd", "https:// or http://")]
     [InlineData("ftp://example.com/hooks", "https:// or http://")]
     [InlineData("hooks/relative", "absolute URL")]
@@ -65,8 +75,42 @@ public sealed class SsrfTests : IAsyncLifetime
         await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(notificationId)).SingleOrDefault()?.Status == DeliveryStatus.Failed,
             what: "the delivery to fail");
         var delivery = (await factory.DeliveriesAsync(notificationId)).Single();
-        Assert.All(delivery.Attempts, a => Assert.StartsWith("Refused: 127.0.0.1 resolves to 127.0.0.1", a.Error));
+        Assert.StartsWith("Refused: 127.0.0.1 resolves to 127.0.0.1", Assert.Single(delivery.Attempts).Error);
         Assert.Empty(receiver.Requests);
+    }
+
+    [Theory]
+    [InlineData("http://[2002:7f00:1::]:9/hooks", "resolves to 2002:7f00:1::")]
+    [InlineData("http://[::ffff:0:127.0.0.1]:9/hooks", "resolves to ::ffff:0:127.0.0.1")]
+    [InlineData("http://hook:secret@127.0.0.1:9/hooks", "The URL may not contain a user name or password")]
+    public async Task AnAddressRefusedAtSendTimeFailsAtOnceWithItsReasonAndAlertsTheOwner(string url, string reason)
+    {
+        long notificationId;
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            // Stored by an older version, which let these through.
+            var notification = new Notification
+            {
+                Channel = NotificationChannel.Webhook, EventTypes = [EventTypes.ParticipantCreated], WebhookUrl = url,
+                Secret = WebhookSecret.New(), CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+            };
+            db.Notifications.Add(notification);
+            await db.SaveChangesAsync();
+            notificationId = notification.Id;
+        }
+
+        await factory.CreateParticipantAsync();
+
+        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(notificationId)).SingleOrDefault()?.Status == DeliveryStatus.Failed,
+            what: "the delivery to fail");
+        var attempt = Assert.Single((await factory.DeliveriesAsync(notificationId)).Single().Attempts);
+        Assert.StartsWith("Refused: ", attempt.Error);
+        Assert.Contains(reason, attempt.Error);
+        await EngineData.WaitUntilAsync(async () =>
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            return await db.Alerts.AnyAsync(a => a.Audience == Roles.Owner && a.Key!.StartsWith($"deliveries-failing:{notificationId}:"));
+        }, what: "the Owner's alert");
     }
 
     [Fact]
@@ -117,6 +161,19 @@ public sealed class WebhookAddressGuardTests
     [InlineData("::ffff:169.254.169.254", false)]
     [InlineData("64:ff9b::a00:1", false)]
     [InlineData("::ffff:8.8.8.8", true)]
+    [InlineData("::7f00:1", false)]
+    [InlineData("::a9fe:a9fe", false)]
+    [InlineData("::8.8.8.8", false)]
+    [InlineData("::ffff:0:127.0.0.1", false)]
+    [InlineData("2002:7f00:1::", false)]
+    [InlineData("2002:808:808::1", false)]
+    [InlineData("64:ff9b:1::a9fe:a9fe", false)]
+    [InlineData("64:ff9b::808:808", true)]
+    [InlineData("2001:0:4136:e378:8000:63bf:80ff:fffe", false)]
+    [InlineData("2001:db8::1", false)]
+    [InlineData("100::1", false)]
+    [InlineData("4000::1", false)]
+    [InlineData("2a00:1450:4001:81c::200e", true)]
     [InlineData("2606:4700:4700::1111", true)]
     public void OnlyPublicAddressesArePublic(string address, bool isPublic) =>
         Assert.Equal(isPublic, WebhookAddressGuard.IsPublic(IPAddress.Parse(address)));

@@ -64,7 +64,7 @@ public sealed class RedemptionServiceTests
         using var fixture = RedemptionFixture.For(provider);
         var participant = await fixture.ParticipantAsync(points: 1_000);
         var reward = await fixture.RewardAsync(cost: 100);
-        var request = new RedeemRequest(participant.Id, reward.Id, "click-1");
+        var request = new RedeemRequest(participant.Id, reward.Id, "click-1", "api-key:1");
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => fixture.Redemptions.RedeemAsync(request, "p"))));
 
@@ -74,8 +74,35 @@ public sealed class RedemptionServiceTests
         Assert.Equal(900, (await db.Participants.SingleAsync()).PointsBalance);
 
         var other = await fixture.RewardAsync(cost: 5);
-        var reused = await Assert.ThrowsAsync<PortalException>(() => fixture.Redemptions.RedeemAsync(new RedeemRequest(participant.Id, other.Id, "click-1"), "p"));
+        var reused = await Assert.ThrowsAsync<PortalException>(() => fixture.Redemptions.RedeemAsync(new RedeemRequest(participant.Id, other.Id, "click-1", "api-key:1"), "p"));
         Assert.Equal(RedemptionErrors.IdempotencyKeyReused, reused.Code);
+    }
+
+    [Theory]
+    [MemberData(nameof(RedemptionFixture.Providers), MemberType = typeof(RedemptionFixture))]
+    public async Task AKeyBelongsToItsCallerAndNamesOneRequestWhateverTheParticipant(string provider)
+    {
+        using var fixture = RedemptionFixture.For(provider);
+        var first = await fixture.ParticipantAsync(points: 1_000);
+        var second = await fixture.ParticipantAsync(points: 1_000);
+        var reward = await fixture.RewardAsync(cost: 100);
+        await fixture.Redemptions.RedeemAsync(new RedeemRequest(first.Id, reward.Id, "order-9", "api-key:1"), "p");
+
+        // The same caller and key for another participant: refused, not a second charge.
+        var reused = await Assert.ThrowsAsync<PortalException>(() =>
+            fixture.Redemptions.RedeemAsync(new RedeemRequest(second.Id, reward.Id, "order-9", "api-key:1"), "p"));
+        Assert.Equal((RedemptionErrors.IdempotencyKeyReused, "idempotencyKey"), (reused.Code, reused.Field));
+
+        // Racing requests with one key for another participant from another caller: that caller's one redemption.
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            Task.Run(() => fixture.Redemptions.RedeemAsync(new RedeemRequest(second.Id, reward.Id, "order-9", "api-key:2"), "p"))));
+        Assert.Single(results.Select(r => r.Redemption.Id).Distinct());
+        Assert.Single(results, r => !r.Replayed);
+
+        await using var db = fixture.Database.CreateDbContext();
+        Assert.Equal(2, await db.Redemptions.CountAsync());
+        Assert.Equal(900, (await db.Participants.SingleAsync(p => p.Id == first.Id)).PointsBalance);
+        Assert.Equal(900, (await db.Participants.SingleAsync(p => p.Id == second.Id)).PointsBalance);
     }
 
     [Theory]

@@ -45,14 +45,16 @@ public sealed class RewardsPageTests : AdminComponentTest
         Assert.False(await db.Rewards.AnyAsync());
     }
 
-    [Fact]
-    public async Task ABadImageUrlIsShownBesideTheImageField()
+    [Theory]
+    [InlineData("ftp://example.com/card.png")]
+    [InlineData("https://x/a.png\"); background-image: url(\"https://tracker/t")]
+    public async Task ABadImageUrlIsShownBesideTheImageField(string imageUrl)
     {
         var dialog = await OpenDialogAsync<RewardDialog>();
         dialog.WaitForElement("[data-testid=reward-save]");
         dialog.Find("[data-testid=reward-name-input]").Change("Gift card");
         dialog.Find("[data-testid=reward-cost]").Change("10");
-        dialog.Find("[data-testid=reward-image]").Change("ftp://example.com/card.png");
+        dialog.Find("[data-testid=reward-image]").Change(imageUrl);
 
         dialog.Find("[data-testid=reward-save]").Click();
 

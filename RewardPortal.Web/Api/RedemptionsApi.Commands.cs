@@ -18,7 +18,7 @@ internal static partial class RedemptionsApi
     static partial void MapCommands(RouteGroupBuilder group)
     {
         group.MapPost("/", RedeemAsync).WithName("Redeem")
-            .WithDescription("Redeems a reward for a participant. Send an Idempotency-Key header: a retry with the same key and body answers the first result and charges once; the same key with another body is refused with 422.");
+            .WithDescription("Redeems a reward for a participant. Send an Idempotency-Key header: a retry with the same key and body answers the first result and charges once; the same key with another body (another participant or reward) is refused with 422. Keys are scoped to the API key that sends them.");
         group.MapPost("/{id:long}/fulfill", FulfilAsync).WithName("FulfilRedemption");
         group.MapPost("/{id:long}/refuse", RefuseAsync).WithName("RefuseRedemption")
             .WithDescription("Refuses a redemption: the participant's balance is refunded and the message shown to them.");
@@ -33,7 +33,9 @@ internal static partial class RedemptionsApi
         if (body.RewardId is not { } rewardId)
             throw Core.Common.PortalException.Invalid("rewardId is required.", "rewardId");
 
-        var result = await redemptions.RedeemAsync(new RedeemRequest(participantId, rewardId, idempotencyKey), ApiActor.Of(user), cancellationToken);
+        // Keys are the caller's own, as in Stripe's API: another API key may use the same one for something else.
+        var scope = $"api-key:{user.FindFirstValue(Auth.ApiKeyAuthenticationHandler.ApiKeyIdClaim)}";
+        var result = await redemptions.RedeemAsync(new RedeemRequest(participantId, rewardId, idempotencyKey, scope), ApiActor.Of(user), cancellationToken);
         var data = await LoadAsync(dbFactory, result.Redemption.Id, cancellationToken);
         // A replay answers what the first request answered, with 200 so a client can tell.
         return result.Replayed ? TypedResults.Ok(data) : TypedResults.Created($"/api/v1/redemptions/{result.Redemption.Id}", data);

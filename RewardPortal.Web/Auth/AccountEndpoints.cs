@@ -19,7 +19,7 @@ public static class AccountEndpoints
         [FromForm] string email, [FromForm] string password, [FromForm] string? returnUrl,
         HttpContext http, SignInThrottle throttle, DecoyPassword decoy, SignInManager<AppUser> signIn, UserManager<AppUser> users)
     {
-        var target = IsLocal(returnUrl) ? returnUrl! : "/";
+        var target = LocalReturnUrl.From(returnUrl);
         email = email.Trim();
         using var lease = throttle.Acquire(http.Connection.RemoteIpAddress, email);
         if (!lease.IsAcquired)
@@ -72,7 +72,4 @@ public static class AccountEndpoints
                 """);
         }
     }
-
-    private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\");
 }

@@ -1,4 +1,5 @@
 using Hangfire;
+using Microsoft.Extensions.Options;
 using RewardPortal.Core.Email;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Seeding;
@@ -23,6 +24,7 @@ internal static class WebApplicationExtensions
         app.UseTrustedForwardedHeaders();
         app.UseSecurityHeaders();
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        app.WarnOfPlainTextSmtpCredentials();
         var node = app.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new();
         if (node.Role == NodeRole.Worker)
         {
@@ -55,6 +57,15 @@ internal static class WebApplicationExtensions
             .RequireAuthorization(Policies.Admin);
         app.UseDeliveryJobs();
         app.LogStartupBanner();
+    }
+
+    private static void WarnOfPlainTextSmtpCredentials(this WebApplication app)
+    {
+        var smtp = app.Services.GetRequiredService<IOptions<EmailOptions>>().Value.Smtp;
+        if (!string.IsNullOrWhiteSpace(smtp.Host) && smtp.Security == SmtpSecurity.None && !string.IsNullOrEmpty(smtp.UserName))
+            app.Logger.LogWarning(
+                "Email:Smtp:Security is None and Email:Smtp:UserName is set: the SMTP password goes to {Host}:{Port} unencrypted, readable by anyone on the path. Use Auto, StartTls or SslOnConnect unless the server is on this machine.",
+                smtp.Host, smtp.Port);
     }
 
     private static void LogStartupBanner(this WebApplication app) =>

@@ -768,6 +768,10 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("IdempotencyScope")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("Message")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
@@ -802,10 +806,10 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
 
                     b.HasIndex("RewardId");
 
-                    b.HasIndex("ParticipantId", "Id");
-
-                    b.HasIndex("ParticipantId", "IdempotencyKey")
+                    b.HasIndex("IdempotencyScope", "IdempotencyKey")
                         .IsUnique();
+
+                    b.HasIndex("ParticipantId", "Id");
 
                     b.HasIndex("Status", "Id");
 

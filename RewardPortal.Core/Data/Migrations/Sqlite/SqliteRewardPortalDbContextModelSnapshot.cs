@@ -739,6 +739,10 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("IdempotencyScope")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Message")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
@@ -773,10 +777,10 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("RewardId");
 
-                    b.HasIndex("ParticipantId", "Id");
-
-                    b.HasIndex("ParticipantId", "IdempotencyKey")
+                    b.HasIndex("IdempotencyScope", "IdempotencyKey")
                         .IsUnique();
+
+                    b.HasIndex("ParticipantId", "Id");
 
                     b.HasIndex("Status", "Id");
 
