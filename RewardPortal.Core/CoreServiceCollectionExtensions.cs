@@ -16,6 +16,7 @@ using RewardPortal.Core.Participants;
 using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;
 using RewardPortal.Core.Identity;
+using RewardPortal.Core.Operations;
 using RewardPortal.Core.Auditing;
 using RewardPortal.Core.Seeding;
 
@@ -59,6 +60,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<RedemptionDecisionService>();
         services.AddSingleton<PortalQueries>();
         services.AddSingleton<RedemptionQueries>();
+        services.AddSingleton<DeliveryBacklog>();
         return services;
     }
 

@@ -11,6 +11,7 @@ using RewardPortal.Core.Data;
 using RewardPortal.Core.Identity;
 using RewardPortal.Web.Api;
 using RewardPortal.Web.Auth;
+using RewardPortal.Web.Operations;
 
 namespace RewardPortal.Web.Extensions;
 
@@ -32,6 +33,7 @@ internal static class WebApplicationBuilderExtensions
         services.AddRewardPortalIdentity();
         services.AddRewardPortalHangfire(builder.Configuration);
         services.AddRewardPortalApi(builder.Configuration);
+        services.AddRewardPortalHealthChecks(builder.Configuration);
     }
 
     private static void AddRewardPortalIdentity(this IServiceCollection services)

@@ -5,6 +5,7 @@ using RewardPortal.Core.Seeding;
 using RewardPortal.Web.Api;
 using RewardPortal.Web.Auth;
 using RewardPortal.Web.Components;
+using RewardPortal.Web.Operations;
 
 namespace RewardPortal.Web.Extensions;
 
@@ -19,7 +20,7 @@ internal static class WebApplicationExtensions
 
     public static void UseRewardPortal(this WebApplication app)
     {
-        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        app.MapRewardPortalHealth();
         var node = app.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new();
         if (node.Role == NodeRole.Worker)
         {
