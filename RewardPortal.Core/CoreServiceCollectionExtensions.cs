@@ -61,6 +61,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PortalQueries>();
         services.AddSingleton<RedemptionQueries>();
         services.AddSingleton<DeliveryBacklog>();
+        services.AddOptions<BackupOptions>().BindConfiguration(BackupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new BackupFolder(Path.GetFullPath(sp.GetRequiredService<IOptions<BackupOptions>>().Value.Directory, contentRoot)));
+        services.AddSingleton<DatabaseBackup>();
         return services;
     }
 

@@ -35,6 +35,7 @@ public class PortalFactory : WebApplicationFactory<Program>
             ["Bootstrap:ApiKey"] = OwnerApiKey,
             ["Seed:Demo"] = "false",
             ["Email:PickupDirectory"] = Directory.File("pickup"),
+            ["Backup:Directory"] = Directory.File("backups"),
             ["Email:Smtp:Host"] = "",
             ["Webhooks:AllowPrivateNetworks"] = "true",
         };
