@@ -61,6 +61,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PortalQueries>();
         services.AddSingleton<RedemptionQueries>();
         services.AddSingleton<DeliveryBacklog>();
+        services.AddMetrics();
+        services.AddSingleton<PortalMetrics>();
         services.AddOptions<BackupOptions>().BindConfiguration(BackupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new BackupFolder(Path.GetFullPath(sp.GetRequiredService<IOptions<BackupOptions>>().Value.Directory, contentRoot)));
         services.AddSingleton<DatabaseBackup>();

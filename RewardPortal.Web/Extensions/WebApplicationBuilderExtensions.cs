@@ -34,6 +34,7 @@ internal static class WebApplicationBuilderExtensions
         services.AddRewardPortalHangfire(builder.Configuration);
         services.AddRewardPortalApi(builder.Configuration);
         services.AddRewardPortalHealthChecks(builder.Configuration);
+        services.AddRewardPortalTelemetry(builder.Configuration);
     }
 
     private static void AddRewardPortalIdentity(this IServiceCollection services)

@@ -21,6 +21,7 @@ internal static class WebApplicationExtensions
     public static void UseRewardPortal(this WebApplication app)
     {
         app.MapRewardPortalHealth();
+        app.MapRewardPortalMetrics();
         var node = app.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new();
         if (node.Role == NodeRole.Worker)
         {
