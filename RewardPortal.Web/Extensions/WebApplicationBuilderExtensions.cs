@@ -20,6 +20,7 @@ internal static class WebApplicationBuilderExtensions
     public static void AddRewardPortal(this WebApplicationBuilder builder)
     {
         builder.AddRootAppSettings();
+        builder.AddRewardPortalLogging();
         // MudBlazor's static files come from static web assets, which only Development maps by itself.
         builder.WebHost.UseStaticWebAssets();
 
