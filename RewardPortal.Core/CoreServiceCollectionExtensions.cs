@@ -16,6 +16,7 @@ using RewardPortal.Core.Participants;
 using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;
 using RewardPortal.Core.Identity;
+using RewardPortal.Core.Operations;
 using RewardPortal.Core.Auditing;
 using RewardPortal.Core.Protection;
 using RewardPortal.Core.Seeding;
@@ -60,6 +61,12 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<RedemptionDecisionService>();
         services.AddSingleton<PortalQueries>();
         services.AddSingleton<RedemptionQueries>();
+        services.AddSingleton<DeliveryBacklog>();
+        services.AddMetrics();
+        services.AddSingleton<PortalMetrics>();
+        services.AddOptions<BackupOptions>().BindConfiguration(BackupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new BackupFolder(Path.GetFullPath(sp.GetRequiredService<IOptions<BackupOptions>>().Value.Directory, contentRoot)));
+        services.AddSingleton<DatabaseBackup>();
         return services;
     }
 

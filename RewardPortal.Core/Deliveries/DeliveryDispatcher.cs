@@ -10,6 +10,7 @@ using RewardPortal.Core.Alerts;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Email;
 using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Operations;
 using RewardPortal.Core.Webhooks;
 
 namespace RewardPortal.Core.Deliveries;
@@ -44,6 +45,7 @@ public sealed class DeliveryDispatcher : BackgroundService
     private readonly ILogger<DeliveryDispatcher> logger;
     private readonly DeliveryStore store;
     private readonly OutcomeWriter writer;
+    private readonly PortalMetrics metrics;
     private readonly ConcurrentQueue<Lane> waitingLanes = new();
     private readonly ConcurrentDictionary<long, Lane> lanes = new();
     private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -58,12 +60,13 @@ public sealed class DeliveryDispatcher : BackgroundService
     public DeliveryDispatcher(
         IDbContextFactory<RewardPortalDbContext> dbFactory, SqliteWriteGate gate, IServiceProvider services, RetryPolicy policy, DeliveryFailureAlerts alerts,
         DeliveryJobScheduler scheduler, IMailTransport mail, NotificationEmailComposer composer, IOptions<WebhookOptions> options,
-        TimeProvider clock, ILogger<DeliveryDispatcher> logger)
+        TimeProvider clock, PortalMetrics metrics, ILogger<DeliveryDispatcher> logger)
     {
         (this.dbFactory, this.gate, this.services, this.alerts, this.scheduler, this.mail) = (dbFactory, gate, services, alerts, scheduler, mail);
         (this.composer, this.options, this.clock, this.logger) = (composer, options.Value, clock, logger);
         store = new DeliveryStore(dbFactory, clock);
-        writer = new OutcomeWriter(policy, clock);
+        writer = new OutcomeWriter(policy, clock, metrics);
+        this.metrics = metrics;
     }
 
     /// <summary>Names this process's leases: machine, process and a random part, unique per start.</summary>
@@ -120,7 +123,7 @@ public sealed class DeliveryDispatcher : BackgroundService
             return;
         }
         using var held = engineLock;
-        var email = new EmailLane(mail, composer, clock, logger);
+        var email = new EmailLane(mail, composer, clock, metrics, logger);
         var emailing = email.RunAsync(stopping);
         running = true;
         logger.LogInformation("Delivery engine running as {Node}: {Concurrency} sends at once, {PerEndpoint} per endpoint, timeout {Timeout}.",

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using MimeKit;
 using RewardPortal.Core.Email;
+using RewardPortal.Core.Operations;
 
 namespace RewardPortal.Core.Deliveries;
 
@@ -11,7 +12,7 @@ namespace RewardPortal.Core.Deliveries;
 /// Email deliveries share one SMTP connection: whatever is waiting when the lane is free goes out as one burst through
 /// <see cref="IMailTransport.SendAsync"/>. A failed burst fails each of its messages (they are retried like webhooks).
 /// </summary>
-internal sealed class EmailLane(IMailTransport transport, NotificationEmailComposer composer, TimeProvider clock, ILogger logger)
+internal sealed class EmailLane(IMailTransport transport, NotificationEmailComposer composer, TimeProvider clock, PortalMetrics metrics, ILogger logger)
 {
     public const int MaxBurst = 100;
 
@@ -89,6 +90,7 @@ internal sealed class EmailLane(IMailTransport transport, NotificationEmailCompo
             logger.LogWarning("Sending {Count} emails failed; they are retried: {Error}", messages.Count, e.Message);
         }
         var duration = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        metrics.EmailsSent(messages.Count, error is null);
         foreach (var done in sending)
             done.TrySetResult(new AttemptResult(startedAt, duration, error is null, null, error is null ? $"Sent in a burst of {messages.Count}." : null, error));
     }

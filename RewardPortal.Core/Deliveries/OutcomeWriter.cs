@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Operations;
 
 namespace RewardPortal.Core.Deliveries;
 
@@ -21,7 +22,7 @@ internal sealed record WrittenOutcomes(List<(long NotificationId, string? Error)
 /// On SQLite these are prepared statements run in-process (thousands a second); on PostgreSQL, where each statement is a
 /// round trip, the whole batch goes as arrays in one statement of each kind. EF's change tracking would cost more than the sends.
 /// </summary>
-internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock)
+internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock, PortalMetrics metrics)
 {
     // The update only lands while the lease is still this claim's: a node that lost its lease does not overwrite the new owner.
     private const string UpdateSql = """
@@ -84,6 +85,7 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock)
         DateTime? nextRetry = null;
         foreach (var decision in decisions.Where(d => landed.Contains(d.Work.Id)))
         {
+            metrics.Attempt(decision.Outcome.Target.Channel, decision.Result, decision.Status, decision.Work.OccurredAt);
             if (decision.Result.Gone && decision.Outcome.Target.Channel == NotificationChannel.Webhook)
                 gone.Add(decision.Work.NotificationId);
             else if (decision.Status == DeliveryStatus.Failed)
@@ -93,7 +95,10 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock)
         }
         foreach (var notificationId in gone)
             if (await DisableGoneAsync(db, notificationId, now, cancellationToken))
+            {
                 written.TurnedOff.Add((notificationId, now));
+                metrics.WebhookDisabled();
+            }
         written.Failed.RemoveAll(f => gone.Contains(f.NotificationId));
         return written with { NextRetry = nextRetry };
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -8,6 +9,7 @@ using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Operations;
 using RewardPortal.Core.Participants;
 using RewardPortal.Core.Rewards;
 
@@ -19,7 +21,7 @@ namespace RewardPortal.Core.Redemptions;
 /// </summary>
 public sealed class RedemptionService(
     IDbContextFactory<RewardPortalDbContext> dbFactory, WriteTransactions transactions, EventRecorder events, IDeliverySignal signal,
-    LowStockMonitor lowStock, TimeProvider clock)
+    LowStockMonitor lowStock, PortalMetrics metrics, TimeProvider clock)
 {
     public const int MaxIdempotencyKeyLength = 200;
     private const string SystemActor = "system";
@@ -30,6 +32,25 @@ public sealed class RedemptionService(
     private readonly SemaphoreSlim planning = new(Environment.ProcessorCount * 2);
 
     public async Task<RedeemResult> RedeemAsync(RedeemRequest request, string actor, CancellationToken cancellationToken = default)
+    {
+        // A span of its own under the request's: the redemption's transaction, with the id it made.
+        using var activity = PortalMetrics.Activities.StartActivity("redeem");
+        try
+        {
+            var result = await RedeemOnceOrReplayAsync(request, actor, cancellationToken);
+            metrics.Redemption(result.Replayed ? "replayed" : "redeemed");
+            activity?.SetTag("rewardportal.redemption.id", result.Redemption.Id);
+            return result;
+        }
+        catch (PortalException e)
+        {
+            metrics.Redemption(e.Code ?? "invalid");
+            activity?.SetStatus(ActivityStatusCode.Error, e.Code);
+            throw;
+        }
+    }
+
+    private async Task<RedeemResult> RedeemOnceOrReplayAsync(RedeemRequest request, string actor, CancellationToken cancellationToken)
     {
         var key = string.IsNullOrWhiteSpace(request.IdempotencyKey) ? null : request.IdempotencyKey.Trim();
         if (key is { Length: > MaxIdempotencyKeyLength })

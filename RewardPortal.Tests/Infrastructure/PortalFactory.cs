@@ -37,6 +37,7 @@ public class PortalFactory : WebApplicationFactory<Program>
             ["Email:PickupDirectory"] = Directory.File("pickup"),
             // Beside the database on SQLite by default; on PostgreSQL it would be under the web project's folder.
             ["DataProtection:KeyFile"] = Directory.File("master.key"),
+            ["Backup:Directory"] = Directory.File("backups"),
             ["Email:Smtp:Host"] = "",
             ["Webhooks:AllowPrivateNetworks"] = "true",
             // Every test signs in from the same address; the sign-in limits have tests of their own.

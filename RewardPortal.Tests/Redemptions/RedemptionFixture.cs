@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
+using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Operations;
 using RewardPortal.Core.Participants;
 using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;
@@ -21,7 +23,8 @@ public sealed class RedemptionFixture : IDisposable
         Database = database ?? (sqlite = new SqliteTestDatabase());
         var events = new EventRecorder(TimeProvider.System);
         var transactions = new WriteTransactions(Database, new SqliteWriteGate());
-        Redemptions = new RedemptionService(Database, transactions, events, Signal, new LowStockMonitor(TimeProvider.System), TimeProvider.System);
+        Redemptions = new RedemptionService(Database, transactions, events, Signal, new LowStockMonitor(TimeProvider.System),
+            new PortalMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), TimeProvider.System);
         Decisions = new RedemptionDecisionService(transactions, events, Signal, TimeProvider.System);
     }
 

@@ -1,5 +1,6 @@
 using Hangfire;
 using RewardPortal.Core.Alerts;
+using RewardPortal.Web.Operations;
 
 namespace RewardPortal.Web.Extensions;
 
@@ -10,5 +11,6 @@ internal static class RecurringJobs
     {
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
         jobs.AddOrUpdate<AlertMailer>("alert-mailer", mailer => mailer.SendPendingAsync(CancellationToken.None), Cron.Minutely());
+        app.RegisterScheduledBackup(jobs);
     }
 }

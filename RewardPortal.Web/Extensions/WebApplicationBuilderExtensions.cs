@@ -12,6 +12,7 @@ using RewardPortal.Core.Identity;
 using RewardPortal.Core.Protection;
 using RewardPortal.Web.Api;
 using RewardPortal.Web.Auth;
+using RewardPortal.Web.Operations;
 
 namespace RewardPortal.Web.Extensions;
 
@@ -20,6 +21,7 @@ internal static class WebApplicationBuilderExtensions
     public static void AddRewardPortal(this WebApplicationBuilder builder)
     {
         builder.AddRootAppSettings();
+        builder.AddRewardPortalLogging();
         // MudBlazor's static files come from static web assets, which only Development maps by itself.
         builder.WebHost.UseStaticWebAssets();
 
@@ -33,6 +35,8 @@ internal static class WebApplicationBuilderExtensions
         services.AddRewardPortalIdentity();
         services.AddRewardPortalHangfire(builder.Configuration);
         services.AddRewardPortalApi(builder.Configuration);
+        services.AddRewardPortalHealthChecks(builder.Configuration);
+        services.AddRewardPortalTelemetry(builder.Configuration);
     }
 
     private static void AddRewardPortalIdentity(this IServiceCollection services)

@@ -7,6 +7,7 @@ using RewardPortal.Web.Api;
 using RewardPortal.Web.Auth;
 using RewardPortal.Web.Components;
 using RewardPortal.Web.Security;
+using RewardPortal.Web.Operations;
 
 namespace RewardPortal.Web.Extensions;
 
@@ -23,8 +24,9 @@ internal static class WebApplicationExtensions
     {
         app.UseTrustedForwardedHeaders();
         app.UseSecurityHeaders();
-        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         app.WarnOfPlainTextSmtpCredentials();
+        app.MapRewardPortalHealth();
+        app.MapRewardPortalMetrics();
         var node = app.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new();
         if (node.Role == NodeRole.Worker)
         {
