@@ -56,6 +56,8 @@ public sealed partial class BackupTests
 
         using var restoredDirectory = new TempDirectory();
         File.Copy(backup.Path, restoredDirectory.File("portal.db"));
+        // The key file is backed up apart from the database, and restored with it (README, Security).
+        File.Copy(original.File("master.key"), restoredDirectory.File("master.key"));
         await using var restored = new PortalFactory(EngineData.FastRetries(), restoredDirectory);
         _ = restored.Server;
 

@@ -45,7 +45,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
         var now = clock.GetUtcNow().UtcDateTime;
         if (key.LastUsedAt is null || now - key.LastUsedAt > LastUsedResolution)
-            await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
+            await RecordLastUsedAsync(db, key.Id, now);
 
         var claims = new List<Claim>
         {
@@ -56,6 +56,20 @@ public sealed class ApiKeyAuthenticationHandler(
         claims.AddRange(roleNames.Select(r => new Claim(ClaimTypes.Role, r)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    // "Last used" is bookkeeping: a database that cannot take the write (full disk, read-only file) must not refuse a
+    // caller whose key was read and checked, least of all the Owner asking /healthz/ready why the database fails.
+    private async Task RecordLastUsedAsync(RewardPortalDbContext db, long keyId, DateTime now)
+    {
+        try
+        {
+            await db.ApiKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            Logger.LogWarning("Could not record when API key {KeyId} was last used: {Error}", keyId, e.Message);
+        }
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -6,8 +6,8 @@ using RewardPortal.Core.Seeding;
 using RewardPortal.Web.Api;
 using RewardPortal.Web.Auth;
 using RewardPortal.Web.Components;
-using RewardPortal.Web.Security;
 using RewardPortal.Web.Operations;
+using RewardPortal.Web.Security;
 
 namespace RewardPortal.Web.Extensions;
 
