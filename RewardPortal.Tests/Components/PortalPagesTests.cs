@@ -83,17 +83,51 @@ public sealed class PortalPagesTests : ComponentTest
     [Fact]
     public async Task ARefusedRedemptionSaysWhyAndChargesNothing()
     {
+        var participant = await ParticipantAsync(points: 1_000);
+        await RewardAsync("Laptop", RewardType.Custom, cost: 900);
+        var dialogs = RenderProviders();
+        var page = Render<Redeem>();
+        page.WaitForElement("[data-testid=redeem]").Click();
+        // Spent meanwhile in another tab: the page still thinks the laptop is affordable.
+        await using (var db = Database.CreateDbContext())
+            await db.Participants.Where(p => p.Id == participant.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.PointsBalance, 300));
+
+        dialogs.WaitForElement("[data-testid=confirm-redeem]").Click();
+
+        dialogs.WaitForAssertion(() => Assert.Contains("Not enough points", dialogs.Find("[data-testid=redeem-error]").TextContent));
+        await using var check = Database.CreateDbContext();
+        Assert.Equal(0, await check.Redemptions.CountAsync());
+    }
+
+    [Fact]
+    public async Task ADoubleClickOnRedeemOpensOneConfirmation()
+    {
+        await ParticipantAsync(points: 1_000);
+        await RewardAsync("Coffee", RewardType.VoucherCode, cost: 200, codes: 2);
+        var dialogs = RenderProviders();
+        var page = Render<Redeem>();
+
+        var redeem = page.WaitForElement("[data-testid=redeem]");
+        redeem.Click();
+        page.Find("[data-testid=redeem]").Click();
+
+        dialogs.WaitForElement("[data-testid=confirm-redeem]");
+        Assert.Single(dialogs.FindAll("[data-testid=confirm-redeem]"));
+    }
+
+    [Fact]
+    public async Task AnUnaffordableRewardCannotOpenTheConfirmation()
+    {
         await ParticipantAsync(points: 300);
         await RewardAsync("Laptop", RewardType.Custom, cost: 90_000);
         var dialogs = RenderProviders();
         var page = Render<Redeem>();
 
-        page.WaitForElement("[data-testid=redeem]").Click();
-        dialogs.WaitForElement("[data-testid=confirm-redeem]").Click();
+        var redeem = page.WaitForElement("[data-testid=redeem]");
+        Assert.True(redeem.HasAttribute("disabled"));
+        redeem.Click();
 
-        dialogs.WaitForAssertion(() => Assert.Contains("Not enough points", dialogs.Find("[data-testid=redeem-error]").TextContent));
-        await using var db = Database.CreateDbContext();
-        Assert.Equal(0, await db.Redemptions.CountAsync());
+        Assert.Empty(dialogs.FindAll("[data-testid=confirm-redeem]"));
     }
 
     [Fact]
