@@ -75,7 +75,7 @@ public sealed class PortalPagesTests : ComponentTest
         page.FindAll("[data-testid=reward-card]").Single(c => c.TextContent.Contains("Coffee")).QuerySelector("[data-testid=redeem]")!.Click();
         dialogs.WaitForElement("[data-testid=confirm-redeem]").Click();
 
-        dialogs.WaitForAssertion(() => Assert.Equal("COFFEE-1", dialogs.Find("[data-testid=voucher-code]").TextContent.Trim()));
+        dialogs.WaitForAssertion(() => Assert.Equal("COFFEE-1", dialogs.Find("[data-testid=voucher-code]").TextContent.Trim()), TimeSpan.FromSeconds(10));
         await using var db = Database.CreateDbContext();
         Assert.Equal(100, (await db.Participants.SingleAsync()).PointsBalance);
     }
@@ -153,5 +153,34 @@ public sealed class PortalPagesTests : ComponentTest
         Assert.Contains("Fulfilled", mine.Find("[data-testid=status]").TextContent);
         Assert.Equal(participant.Id, (await Database.CreateDbContext().Redemptions.SingleAsync()).ParticipantId);
         _ = hoodie;
+    }
+
+    [Fact]
+    public async Task ARefusedRedemptionShowsWhatWasRefundedAndWhyWithCashInTheProgramsCurrency()
+    {
+        var participant = await ParticipantAsync(points: 1_000);
+        await using (var db = Database.CreateDbContext())
+            await db.Participants.ExecuteUpdateAsync(s => s.SetProperty(p => p.CashBalanceMinor, 5_000));
+        var hoodie = await RewardAsync("Hoodie", RewardType.Custom, cost: 500);
+        var cash = await RewardAsync("Cash out", RewardType.Cash, cost: 1_250);
+        await using (var db = Database.CreateDbContext())
+        {
+            await db.Rewards.Where(r => r.Id == cash.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.CostCurrency, Currency.Cash));
+        }
+        var redemptions = Services.GetRequiredService<Core.Redemptions.RedemptionService>();
+        var decisions = Services.GetRequiredService<Core.Redemptions.RedemptionDecisionService>();
+        foreach (var reward in new[] { hoodie, cash })
+        {
+            var redeemed = await redemptions.RedeemAsync(new Core.Redemptions.RedeemRequest(participant.Id, reward.Id), UserId);
+            await decisions.RefuseAsync(redeemed.Redemption.Id, $"No {reward.Name} this month", "team");
+        }
+
+        var mine = Render<MyRedemptions>();
+
+        mine.WaitForAssertion(() => Assert.Equal(2, mine.FindAll("[data-testid=refund]").Count));
+        var refunds = mine.FindAll("[data-testid=refund]").Select(r => r.TextContent.Trim()).Order().ToList();
+        Assert.Equal(["· 12.50 USD refunded", "· 500 points refunded"], refunds);
+        Assert.Contains("No Hoodie this month", mine.Markup);
+        Assert.Contains("12.50 USD", mine.FindAll("td").Select(c => c.TextContent).First(t => t.Contains("USD")));
     }
 }

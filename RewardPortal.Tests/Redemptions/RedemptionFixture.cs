@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
@@ -21,7 +22,8 @@ public sealed class RedemptionFixture : IDisposable
         Database = database ?? (sqlite = new SqliteTestDatabase());
         var events = new EventRecorder(TimeProvider.System);
         var transactions = new WriteTransactions(Database, new SqliteWriteGate());
-        Redemptions = new RedemptionService(Database, transactions, events, Signal, new LowStockMonitor(TimeProvider.System), TimeProvider.System);
+        Redemptions = new RedemptionService(Database, transactions, events, Signal, new LowStockMonitor(TimeProvider.System),
+            new MoneyFormat(Options.Create(new ProgramOptions())), TimeProvider.System);
         Decisions = new RedemptionDecisionService(transactions, events, Signal, TimeProvider.System);
     }
 
