@@ -36,6 +36,9 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section);
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ProgramOptions>().BindConfiguration(ProgramOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<MoneyFormat>();
+        services.AddSingleton<PortalLinks>();
 
         services.AddDatabase(configuration, contentRoot);
         services.AddSingleton<SqliteWriteGate>();

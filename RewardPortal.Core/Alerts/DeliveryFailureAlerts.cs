@@ -57,7 +57,7 @@ public sealed class DeliveryFailureAlerts(
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var notification = await db.Notifications.AsNoTracking().FirstAsync(n => n.Id == notificationId, cancellationToken);
-            var title = $"Webhook disabled: {notification.WebhookUrl} answered 410 Gone";
+            var title = $"Webhook disabled: '{notification.Name}' ({notification.WebhookUrl}) answered 410 Gone";
             var body = "The receiver says this endpoint is gone, so the webhook was turned off and its queued deliveries failed. "
                 + "Fix the URL in Settings > Notifications, enable it again and re-send the failed deliveries.";
             var key = $"webhook-gone:{notificationId}:{turnedOffAt.Ticks}";
@@ -77,7 +77,9 @@ public sealed class DeliveryFailureAlerts(
         var since = now - Window;
         var existing = await db.Alerts.Where(a => a.Link == link && a.At >= since).OrderByDescending(a => a.Id).FirstOrDefaultAsync(cancellationToken);
         var notification = await db.Notifications.AsNoTracking().FirstAsync(n => n.Id == notificationId, cancellationToken);
-        var target = notification.Channel == NotificationChannel.Webhook ? $"the webhook {notification.WebhookUrl}" : "an email notification";
+        var target = notification.Channel == NotificationChannel.Webhook
+            ? $"the webhook '{notification.Name}' ({notification.WebhookUrl})"
+            : $"the email notification '{notification.Name}'";
         // The alert counts the failures of its hour: those just before it was raised and those since.
         var from = (existing?.At ?? now) - Window;
         var failures = await db.Deliveries

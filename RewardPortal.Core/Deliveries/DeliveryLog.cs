@@ -10,7 +10,7 @@ public sealed record DeliveryFilter(DeliveryStatus? Status = null, long? Notific
 public sealed record DeliveryRow(
     long Id, string MessageId, long NotificationId, NotificationChannel Channel, string Target, string EventType, DeliveryStatus Status,
     int AttemptCount, DateTime CreatedAt, DateTime? LastAttemptAt, int? LastStatusCode, string? LastError, DateTime NextAttemptAt,
-    DateTime? CompletedAt);
+    DateTime? CompletedAt, string NotificationName = "");
 
 public sealed record DeliveryAttemptRow(long Id, DateTime StartedAt, int DurationMs, bool Succeeded, int? StatusCode, string? ResponseExcerpt, string? Error);
 
@@ -33,13 +33,13 @@ public sealed class DeliveryLog(IDbContextFactory<RewardPortalDbContext> dbFacto
         var items = await query.OrderByDescending(d => d.Id).Skip(skip).Take(Math.Clamp(take, 1, 500))
             .Select(d => new
             {
-                d.Id, d.MessageId, d.NotificationId, d.Notification!.Channel, d.Notification.WebhookUrl, d.Notification.Description,
+                d.Id, d.MessageId, d.NotificationId, d.Notification!.Channel, d.Notification.WebhookUrl, d.Notification.Description, d.Notification.Name,
                 d.Event!.Type, d.Status, d.AttemptCount, d.CreatedAt, d.LastAttemptAt, d.LastStatusCode, d.LastError, d.NextAttemptAt, d.CompletedAt,
             })
             .ToListAsync(cancellationToken);
         return (items.Select(d => new DeliveryRow(d.Id, d.MessageId, d.NotificationId, d.Channel,
             d.Channel == NotificationChannel.Webhook ? d.WebhookUrl ?? "" : d.Description ?? $"Email notification #{d.NotificationId}",
-            d.Type, d.Status, d.AttemptCount, d.CreatedAt, d.LastAttemptAt, d.LastStatusCode, d.LastError, d.NextAttemptAt, d.CompletedAt)).ToList(), total);
+            d.Type, d.Status, d.AttemptCount, d.CreatedAt, d.LastAttemptAt, d.LastStatusCode, d.LastError, d.NextAttemptAt, d.CompletedAt, d.Name)).ToList(), total);
     }
 
     public async Task<List<DeliveryAttemptRow>> AttemptsAsync(long deliveryId, CancellationToken cancellationToken = default)

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Email;
+using RewardPortal.Core.Notifications;
 
 namespace RewardPortal.Core.Deliveries;
 
@@ -72,12 +73,44 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
 
         var eventIds = claimed.Select(c => c.EventId).Distinct().ToList();
         var events = sqlite is null ? await EventsPostgresAsync(db, eventIds, cancellationToken) : EventsSqlite(sqlite, eventIds);
+        var claimedTargets = await TargetsAsync(db, claimed.Select(c => c.NotificationId).Distinct().ToList(), now, cancellationToken);
+        var emailedElsewhere = await EmailedElsewhereAsync(db, claimed, claimedTargets, now, cancellationToken);
         var work = claimed.Select(c =>
         {
             var e = events[c.EventId];
-            return new DeliveryWork(c.Id, c.MessageId, c.AttemptCount, c.NotificationId, e.Type, e.OccurredAt, e.Body, lease, leasedUntil);
+            return new DeliveryWork(c.Id, c.MessageId, c.AttemptCount, c.NotificationId, e.Type, e.OccurredAt, e.Body, lease, leasedUntil,
+                emailedElsewhere.GetValueOrDefault(c.Id));
         }).ToList();
-        return (work, await TargetsAsync(db, work.Select(w => w.NotificationId).Distinct().ToList(), now, cancellationToken));
+        return (work, claimedTargets);
+    }
+
+    /// <summary>
+    /// One email per recipient per event: when several email notifications match one event, each person is emailed by
+    /// the oldest of them that includes them (the lowest id), whichever delivery happens to be claimed first.
+    /// </summary>
+    private async Task<Dictionary<long, EmailAudience>> EmailedElsewhereAsync(
+        RewardPortalDbContext db, List<Claimed> claimed, Dictionary<long, DeliveryTarget> claimedTargets, DateTime now, CancellationToken cancellationToken)
+    {
+        var emails = claimed.Where(c => claimedTargets[c.NotificationId].Channel == NotificationChannel.Email).ToList();
+        if (emails.Count == 0)
+            return [];
+        var eventIds = emails.Select(c => c.EventId).Distinct().ToList();
+        var siblings = await db.Deliveries.AsNoTracking()
+            .Where(d => eventIds.Contains(d.EventId) && d.Notification!.Channel == NotificationChannel.Email)
+            .Select(d => new { d.EventId, d.NotificationId })
+            .ToListAsync(cancellationToken);
+        if (siblings.GroupBy(s => s.EventId).All(g => g.Count() == 1))
+            return [];
+        var targetsOf = await TargetsAsync(db, siblings.Select(s => s.NotificationId).Distinct().ToList(), now, cancellationToken);
+        var audiences = new Dictionary<long, EmailAudience>();
+        foreach (var email in emails)
+        {
+            var earlier = siblings.Where(s => s.EventId == email.EventId && s.NotificationId < email.NotificationId)
+                .Select(s => targetsOf[s.NotificationId]).Where(t => !t.IsDeleted).ToList();
+            if (earlier.Count > 0)
+                audiences[email.Id] = EmailAudience.Of(earlier);
+        }
+        return audiences;
     }
 
     /// <summary>
@@ -143,7 +176,8 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
             var read = await db.Notifications.AsNoTracking()
                 .Where(n => stale.Contains(n.Id))
                 .Select(n => new DeliveryTarget(n.Id, n.Channel, n.WebhookUrl, n.Secret, n.PreviousSecret, n.PreviousSecretExpiresAt, n.IsDeleted,
-                    n.Recipients.Where(u => !u.IsDisabled && u.Email != null).Select(u => new EmailRecipient(u.DisplayName, u.Email!)).ToList()))
+                    n.Recipients.Where(u => !u.IsDisabled && u.Email != null).Select(u => new EmailRecipient(u.DisplayName, u.Email!)).ToList(),
+                    n.NotifyParticipant))
                 .ToListAsync(cancellationToken);
             foreach (var target in read)
                 targets[target.Id] = (target, now);

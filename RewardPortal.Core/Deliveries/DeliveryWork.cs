@@ -10,7 +10,7 @@ namespace RewardPortal.Core.Deliveries;
 /// </summary>
 internal sealed record DeliveryWork(
     long Id, string MessageId, int AttemptCount, long NotificationId, string EventType, DateTime OccurredAt, EventBody Body,
-    string Lease, DateTime LeasedUntil);
+    string Lease, DateTime LeasedUntil, EmailAudience? EmailedElsewhere = null);
 
 /// <summary>The webhook body of one event and where the event's data (its JSON, as UTF-8) stands inside it.</summary>
 internal sealed record EventBody(byte[] Bytes, int DataStart, int DataLength)
@@ -28,7 +28,7 @@ internal sealed record EventBody(byte[] Bytes, int DataStart, int DataLength)
 /// <summary>Where a notification's deliveries go, read once per claim so that edits and rotations apply at once.</summary>
 internal sealed record DeliveryTarget(
     long Id, NotificationChannel Channel, string? Url, string? Secret, string? PreviousSecret, DateTime? PreviousSecretExpiresAt,
-    bool IsDeleted, List<EmailRecipient> Recipients)
+    bool IsDeleted, List<EmailRecipient> Recipients, bool NotifyParticipant = false)
 {
     /// <summary>The secrets that sign now: the current one, and the previous one until its 24 hours are over.</summary>
     public IReadOnlyList<string> Secrets(DateTime now) =>

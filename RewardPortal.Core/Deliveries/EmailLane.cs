@@ -54,14 +54,24 @@ internal sealed class EmailLane(IMailTransport transport, NotificationEmailCompo
         var sending = new List<TaskCompletionSource<AttemptResult>>(burst.Count);
         foreach (var (work, target, done) in burst)
         {
-            if (target.Recipients.Count == 0)
+            if (target.Recipients.Count == 0 && !target.NotifyParticipant)
             {
                 done.TrySetResult(AttemptResult.NotSent(startedAt, "No recipients: every team member of this notification is disabled or removed.", permanent: true));
                 continue;
             }
+            var audience = EmailAudience.For(target, work.EmailedElsewhere);
+            if (audience.IsEmpty)
+            {
+                done.TrySetResult(new AttemptResult(startedAt, 0, true, null, "Nothing to send: another notification already emails each recipient about this event.", null));
+                continue;
+            }
             try
             {
-                messages.Add(composer.Compose(work.MessageId, work.EventType, work.OccurredAt, Encoding.UTF8.GetString(work.Body.Data), target.Recipients));
+                var data = Encoding.UTF8.GetString(work.Body.Data);
+                if (audience.Team.Count > 0)
+                    messages.Add(composer.Compose(work.MessageId, work.EventType, work.OccurredAt, data, audience.Team));
+                if (audience.Participant)
+                    messages.Add(composer.ComposeForParticipant(work.MessageId, data));
                 sending.Add(done);
             }
             catch (Exception e)

@@ -8,7 +8,7 @@ namespace RewardPortal.Core.Email;
 /// </summary>
 public enum SmtpSecurity { Auto, None, StartTls, SslOnConnect }
 
-public class EmailOptions
+public class EmailOptions : IValidatableObject
 {
     public const string Section = "Email";
 
@@ -20,6 +20,14 @@ public class EmailOptions
     /// <summary>The portal's public address, for links in emails.</summary>
     public string? PublicBaseUrl { get; set; }
     public SmtpOptions Smtp { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrWhiteSpace(PublicBaseUrl)
+            && !(Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            yield return new ValidationResult(
+                $"Email:PublicBaseUrl must be an absolute http(s) address such as https://rewards.example.com (got '{PublicBaseUrl}').", [nameof(PublicBaseUrl)]);
+    }
 }
 
 public class SmtpOptions

@@ -6,16 +6,20 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Participants;
+using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;
 
 namespace RewardPortal.Core.Email;
 
 /// <summary>
-/// Fulfilment emails: HTML with a plain-text alternative, carrying everything the team needs to fulfil a redemption.
-/// Everything that came from users is HTML-encoded.
+/// Fulfilment emails: HTML with a plain-text alternative, carrying everything the team needs to fulfil a redemption;
+/// and the participant's own email about their redemption. Everything that came from users is HTML-encoded, and every
+/// link is absolute.
 /// </summary>
-public sealed class NotificationEmailComposer(IOptions<EmailOptions> options)
+public sealed class NotificationEmailComposer(IOptions<EmailOptions> options, PortalLinks links, MoneyFormat money)
 {
+    public const string MyRedemptionsPath = "/portal/redemptions";
+
     public MimeMessage Compose(string messageId, string eventType, DateTime occurredAt, string dataJson, IReadOnlyList<EmailRecipient> recipients)
     {
         var body = EventTypes.IsRedemptionEvent(eventType)
@@ -40,9 +44,48 @@ public sealed class NotificationEmailComposer(IOptions<EmailOptions> options)
         return NewMessage("[RewardPortal] " + title, Page(html.ToString()), plain.ToString(), recipients);
     }
 
-    /// <summary>The admin screens' link, absolute when Email:PublicBaseUrl is set.</summary>
-    public string Absolute(string path) =>
-        string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl) ? path : options.Value.PublicBaseUrl.TrimEnd('/') + path;
+    public string Absolute(string path) => links.Absolute(path);
+
+    /// <summary>
+    /// The participant's email about their own redemption: the reward, its status, the team's message, the voucher code,
+    /// what was refunded, and a link to My redemptions. Nothing the team sees about other people.
+    /// </summary>
+    public MimeMessage ComposeForParticipant(string messageId, string dataJson)
+    {
+        var data = JsonSerializer.Deserialize<RedemptionEventData>(dataJson, PortalJson.Options)!;
+        var (redemption, participant, reward) = (data.Redemption, data.Participant, data.Reward);
+        var status = redemption.Status.ToString();
+        var headline = redemption.Status switch
+        {
+            RedemptionStatus.Fulfilled => $"Your {reward.Name} has been fulfilled.",
+            RedemptionStatus.Refused => $"Your redemption of {reward.Name} was refused.",
+            _ => $"We have your request for {reward.Name}: our team will fulfil it and let you know.",
+        };
+        var rows = new List<(string, string)> { ("Reward", reward.Name), ("Status", status), ("Cost", money.Format(redemption.CostCurrency, redemption.Cost)) };
+        if (redemption.Message is not null)
+            rows.Add(("Message from the team", redemption.Message));
+        if (redemption.VoucherCode is not null)
+            rows.Add(("Voucher code", redemption.VoucherCode));
+        if (redemption.Status == RedemptionStatus.Refused)
+            rows.Add(("Refunded", $"{money.Words(redemption.CostCurrency, redemption.Cost)}, back in your balance"));
+        var link = Absolute(MyRedemptionsPath);
+
+        var html = $"""
+            <h2>{E(headline)}</h2>
+            <p>Hello {E(participant.Name)},</p>
+            {Table(rows)}
+            <p><a href="{E(link)}">See My redemptions</a></p>
+            """;
+        var text = new StringBuilder($"{headline}\n\nHello {participant.Name},\n\n");
+        foreach (var (name, value) in rows)
+            text.Append($"  {name}: {value}\n");
+        text.Append($"\nSee My redemptions: {link}\n");
+        var message = NewMessage($"{reward.Name}: {status.ToLowerInvariant()}", Page(html), text.ToString(), [new EmailRecipient(participant.Name, participant.Email)]);
+        // Its own id beside the team's email of the same delivery, stable across retries like theirs.
+        message.MessageId = $"{messageId}.participant@rewardportal";
+        message.Headers.Add("X-RewardPortal-Delivery", messageId);
+        return message;
+    }
 
     private MimeMessage NewMessage(string subject, string html, string text, IReadOnlyList<EmailRecipient> recipients)
     {
@@ -72,7 +115,7 @@ public sealed class NotificationEmailComposer(IOptions<EmailOptions> options)
         {
             ("Reward", reward.Name),
             ("Type", reward.Type.Display()),
-            ("Cost", Cost(reward.CostCurrency, reward.Cost)),
+            ("Cost", money.Words(reward.CostCurrency, reward.Cost)),
             ("Description", reward.Description),
         };
         if (redemption.VoucherCode is not null)
@@ -125,10 +168,6 @@ public sealed class NotificationEmailComposer(IOptions<EmailOptions> options)
         var cityLine = string.Join(" ", new[] { a.City, a.Region, a.PostalCode }.Where(p => !string.IsNullOrWhiteSpace(p)));
         return string.Join("\n", new[] { a.Line1, a.Line2, cityLine, a.Country }.Where(p => !string.IsNullOrWhiteSpace(p)));
     }
-
-    public static string Cost(Currency currency, long cost) => currency == Currency.Cash
-        ? (cost / 100m).ToString("0.00", CultureInfo.InvariantCulture) + " cash"
-        : cost.ToString("N0", CultureInfo.InvariantCulture) + " points";
 
     private static string E(string? value) => WebUtility.HtmlEncode(value ?? "");
 }

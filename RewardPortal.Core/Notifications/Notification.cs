@@ -7,6 +7,8 @@ namespace RewardPortal.Core.Notifications;
 public class Notification
 {
     public long Id { get; set; }
+    /// <summary>What the program calls it: shown in lists, pick lists, the delivery log and alerts.</summary>
+    public string Name { get; set; } = "";
     public NotificationChannel Channel { get; set; }
     public NotificationFrequency Frequency { get; set; }
     /// <summary>Event types this notification fires for ("When this happens").</summary>
@@ -15,6 +17,8 @@ public class Notification
     public List<RewardType> RedemptionTypes { get; set; } = [];
     public string? Description { get; set; }
     public List<AppUser> Recipients { get; set; } = [];
+    /// <summary>Emails also go to the participant the redemption belongs to.</summary>
+    public bool NotifyParticipant { get; set; }
     public string? WebhookUrl { get; set; }
     public bool IsEnabled { get; set; } = true;
     /// <summary>Why the engine turned it off by itself (for example a 410 Gone), shown beside Enabled.</summary>

@@ -7,22 +7,24 @@ namespace RewardPortal.Core.Notifications;
 
 /// <summary>A notification as entered: the fields of the "Add notification" dialog.</summary>
 public sealed record NotificationInput(
+    string Name,
     NotificationChannel Channel,
     IReadOnlyList<string> EventTypes,
     IReadOnlyList<RewardType> RedemptionTypes,
     IReadOnlyList<string> RecipientIds,
     string? WebhookUrl,
     bool IsEnabled,
+    bool NotifyParticipant = false,
     string? Description = null);
 
 public sealed record LastDelivery(long Id, DeliveryStatus Status, DateTime At, int? StatusCode, string? Error);
 
 public sealed record NotificationRow(
-    long Id, NotificationChannel Channel, IReadOnlyList<string> EventTypes, IReadOnlyList<RewardType> RedemptionTypes,
+    long Id, string Name, NotificationChannel Channel, IReadOnlyList<string> EventTypes, IReadOnlyList<RewardType> RedemptionTypes,
     IReadOnlyList<string> RecipientIds, IReadOnlyList<string> RecipientNames, string? WebhookUrl, bool IsEnabled, string? DisabledReason,
-    string? Description, bool RotationInProgress, LastDelivery? LastDelivery)
+    string? Description, bool RotationInProgress, LastDelivery? LastDelivery, bool NotifyParticipant = false)
 {
-    public NotificationInput ToInput() => new(Channel, EventTypes, RedemptionTypes, RecipientIds, WebhookUrl, IsEnabled, Description);
+    public NotificationInput ToInput() => new(Name, Channel, EventTypes, RedemptionTypes, RecipientIds, WebhookUrl, IsEnabled, NotifyParticipant, Description);
 }
 
 /// <summary>Answered once when a webhook is created: the only time its secret comes back without asking.</summary>

@@ -11,23 +11,30 @@ namespace RewardPortal.Core.Notifications;
 public static class NotificationRules
 {
     public const int MaxRecipients = 100;
+    public const int MaxNameLength = 200;
 
-    /// <summary>"When this happens": emails are for Reward Redemption; webhooks can follow every event.</summary>
+    /// <summary>"When this happens": emails follow redemptions (requested, fulfilled, refused); webhooks can follow every event.</summary>
     public static IReadOnlyList<string> EventsFor(NotificationChannel channel) =>
-        channel == NotificationChannel.Email ? [EventTypes.RedemptionRequested] : EventTypes.All;
+        channel == NotificationChannel.Email ? EmailEvents : EventTypes.All;
+
+    private static readonly string[] EmailEvents = [EventTypes.RedemptionRequested, EventTypes.RedemptionFulfilled, EventTypes.RedemptionRefused];
 
     public static IReadOnlyList<RewardType> RedemptionTypes { get; } = Enum.GetValues<RewardType>();
 
     public static Dictionary<string, string> Validate(NotificationInput input)
     {
         var errors = new Dictionary<string, string>();
+        if (string.IsNullOrWhiteSpace(input.Name))
+            errors["name"] = "Give the notification a name.";
+        else if (input.Name.Trim().Length > MaxNameLength)
+            errors["name"] = $"The name is longer than {MaxNameLength} characters.";
         if (!Enum.IsDefined(input.Channel))
             errors["channel"] = "Choose Email or Webhook.";
         if (input.EventTypes.Count == 0)
             errors["eventTypes"] = "Choose when this happens.";
         else if (input.EventTypes.FirstOrDefault(e => !EventsFor(input.Channel).Contains(e)) is { } unknown)
             errors["eventTypes"] = input.Channel == NotificationChannel.Email
-                ? "Email notifications are sent for Reward Redemption only."
+                ? "Email notifications are sent for redemptions only: requested, fulfilled or refused."
                 : $"Unknown event type: {unknown}.";
         if (input.Description is { Length: > 500 })
             errors["description"] = "The description is longer than 500 characters.";
@@ -38,8 +45,8 @@ public static class NotificationRules
                 errors["redemptionTypes"] = "Choose at least one redemption type.";
             else if (input.RedemptionTypes.Any(t => !Enum.IsDefined(t)))
                 errors["redemptionTypes"] = "Unknown redemption type.";
-            if (input.RecipientIds.Count == 0)
-                errors["recipientIds"] = "Choose at least one team member to receive the email.";
+            if (input.RecipientIds.Count == 0 && !input.NotifyParticipant)
+                errors["recipientIds"] = "Choose the participant or at least one team member to receive the email.";
             else if (input.RecipientIds.Count > MaxRecipients)
                 errors["recipientIds"] = $"At most {MaxRecipients} recipients.";
         }
@@ -48,5 +55,22 @@ public static class NotificationRules
             errors["webhookUrl"] = urlError;
         }
         return errors;
+    }
+
+    /// <summary>
+    /// The other email notifications that would email one of the same people about one of the same events: harmless (each
+    /// person gets one email per event), but worth saying, since the other rule's settings then decide nothing new.
+    /// </summary>
+    public static IReadOnlyList<string> Overlaps(NotificationInput input, long? id, IEnumerable<NotificationRow> others)
+    {
+        if (input.Channel != NotificationChannel.Email || !input.IsEnabled)
+            return [];
+        return others
+            .Where(o => o.Id != id && o.Channel == NotificationChannel.Email && o.IsEnabled)
+            .Where(o => o.EventTypes.Intersect(input.EventTypes).Any())
+            .Where(o => o.RedemptionTypes.Count == 0 || input.RedemptionTypes.Count == 0 || o.RedemptionTypes.Intersect(input.RedemptionTypes).Any())
+            .Where(o => (o.NotifyParticipant && input.NotifyParticipant) || o.RecipientIds.Intersect(input.RecipientIds).Any())
+            .Select(o => o.Name)
+            .ToList();
     }
 }

@@ -38,11 +38,11 @@ public sealed class NotificationService(
             .Select(d => new { d.NotificationId, Last = new LastDelivery(d.Id, d.Status, d.LastAttemptAt ?? d.CreatedAt, d.LastStatusCode, d.LastError) })
             .ToDictionaryAsync(d => d.NotificationId, d => d.Last, cancellationToken);
         return rows.Select(r => new NotificationRow(
-            r.Notification.Id, r.Notification.Channel, r.Notification.EventTypes, r.Notification.RedemptionTypes,
+            r.Notification.Id, r.Notification.Name, r.Notification.Channel, r.Notification.EventTypes, r.Notification.RedemptionTypes,
             r.Recipients.Select(u => u.Id).ToList(), r.Recipients.Select(u => u.Name ?? "").ToList(), r.Notification.WebhookUrl,
             r.Notification.IsEnabled, r.Notification.DisabledReason, r.Notification.Description,
             r.Notification.PreviousSecret is not null && r.Notification.PreviousSecretExpiresAt > now,
-            last.GetValueOrDefault(r.Notification.Id))).ToList();
+            last.GetValueOrDefault(r.Notification.Id), r.Notification.NotifyParticipant)).ToList();
     }
 
     /// <summary>Who may receive emails: Owner, Admins and team members who are not disabled.</summary>
@@ -198,6 +198,8 @@ public sealed class NotificationService(
     private static async Task ApplyAsync(RewardPortalDbContext db, Notification notification, NotificationInput input, DateTime now, CancellationToken cancellationToken)
     {
         var email = input.Channel == NotificationChannel.Email;
+        notification.Name = input.Name.Trim();
+        notification.NotifyParticipant = email && input.NotifyParticipant;
         notification.Frequency = NotificationFrequency.EveryTime;
         notification.EventTypes = input.EventTypes.Distinct().ToList();
         notification.RedemptionTypes = email ? input.RedemptionTypes.Distinct().Order().ToList() : [];
@@ -238,8 +240,8 @@ public sealed class NotificationService(
     private static string Describe(Notification n)
     {
         var what = n.Channel == NotificationChannel.Webhook
-            ? $"Webhook {n.WebhookUrl}"
-            : $"Email to {n.Recipients.Count} recipient(s) for {string.Join(", ", n.RedemptionTypes)}";
+            ? $"Webhook '{n.Name}' {n.WebhookUrl}"
+            : $"Email '{n.Name}' to {n.Recipients.Count} team member(s){(n.NotifyParticipant ? " and the participant" : "")} for {string.Join(", ", n.RedemptionTypes)}";
         return $"{what} on {string.Join(", ", n.EventTypes)}, {(n.IsEnabled ? "enabled" : "disabled")}";
     }
 }

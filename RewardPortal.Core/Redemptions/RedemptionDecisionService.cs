@@ -25,6 +25,8 @@ public sealed class RedemptionDecisionService(WriteTransactions transactions, Ev
     private async Task<Redemption> DecideAsync(long redemptionId, RedemptionStatus decision, string? message, string actor, CancellationToken cancellationToken)
     {
         message = string.IsNullOrWhiteSpace(message) ? null : message.Trim();
+        if (message is null && decision == RedemptionStatus.Refused)
+            throw PortalException.Invalid("Say why the redemption is refused: the participant sees this message.", "message");
         if (message is { Length: > MaxMessageLength })
             throw PortalException.Invalid($"The message may be at most {MaxMessageLength} characters.", "message");
 

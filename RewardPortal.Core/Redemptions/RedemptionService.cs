@@ -21,7 +21,7 @@ namespace RewardPortal.Core.Redemptions;
 /// </summary>
 public sealed class RedemptionService(
     IDbContextFactory<RewardPortalDbContext> dbFactory, WriteTransactions transactions, EventRecorder events, IDeliverySignal signal,
-    LowStockMonitor lowStock, PortalMetrics metrics, TimeProvider clock)
+    LowStockMonitor lowStock, PortalMetrics metrics, MoneyFormat money, TimeProvider clock)
 {
     public const int MaxIdempotencyKeyLength = 200;
     private const string SystemActor = "system";
@@ -191,11 +191,11 @@ public sealed class RedemptionService(
         return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
     }
 
-    private static async Task<PortalException> NotDebitedAsync(RewardPortalDbContext db, Reward reward, long participantId, CancellationToken cancellationToken) =>
+    private async Task<PortalException> NotDebitedAsync(RewardPortalDbContext db, Reward reward, long participantId, CancellationToken cancellationToken) =>
         await db.Participants.AnyAsync(p => p.Id == participantId && p.IsSuspended, cancellationToken)
             ? Suspended()
             : PortalException.Conflict(
-                $"Not enough {(reward.CostCurrency == Currency.Points ? "points" : "cash")}: {reward.Name} costs {Amounts.Format(reward.CostCurrency, reward.Cost)}.",
+                $"Not enough {(reward.CostCurrency == Currency.Points ? "points" : "cash")}: {reward.Name} costs {money.Format(reward.CostCurrency, reward.Cost)}.",
                 RedemptionErrors.InsufficientBalance);
 
     private static PortalException Suspended() =>

@@ -20,7 +20,7 @@ public sealed class RewardService(IDbContextFactory<RewardPortalDbContext> dbFac
             {
                 Reward = r,
                 Webhooks = r.Webhooks.Where(w => !w.IsDeleted).OrderBy(w => w.Id)
-                    .Select(w => new WebhookOption(w.Id, w.Description ?? w.WebhookUrl ?? "", w.IsEnabled)).ToList(),
+                    .Select(w => new WebhookOption(w.Id, w.Name, w.IsEnabled)).ToList(),
             })
             .ToListAsync(cancellationToken);
         var counts = await VoucherPoolService.CountsAsync(db, null, cancellationToken);
@@ -43,7 +43,7 @@ public sealed class RewardService(IDbContextFactory<RewardPortalDbContext> dbFac
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Notifications.AsNoTracking()
             .Where(n => n.Channel == NotificationChannel.Webhook && !n.IsDeleted).OrderBy(n => n.Id)
-            .Select(n => new WebhookOption(n.Id, n.Description ?? n.WebhookUrl ?? "", n.IsEnabled))
+            .Select(n => new WebhookOption(n.Id, n.Name, n.IsEnabled))
             .ToListAsync(cancellationToken);
     }
 

@@ -32,14 +32,14 @@ public sealed class DemoSeeder(RewardPortalDbContext db, UserManager<AppUser> us
             new PostalAddress { Line1 = "Bletchley Park", City = "Milton Keynes", PostalCode = "MK3 6EB", Country = "GB" },
             new() { ["T-shirt size"] = "L", ["Team"] = "Research" }, now, cancellationToken);
 
-        var webhook = await db.Notifications.FirstOrDefaultAsync(n => n.Description == "Demo: fulfilment system", cancellationToken);
+        var webhook = await db.Notifications.FirstOrDefaultAsync(n => n.Name == "Demo: fulfilment system", cancellationToken);
         if (webhook is null)
         {
             webhook = new Notification
             {
                 Channel = NotificationChannel.Webhook,
                 EventTypes = [EventTypes.RedemptionRequested],
-                Description = "Demo: fulfilment system",
+                Name = "Demo: fulfilment system",
                 WebhookUrl = "https://fulfilment.example.com/hooks/rewards",
                 // Off until someone points it at a real receiver, as a program would before going live.
                 IsEnabled = false,
@@ -49,15 +49,28 @@ public sealed class DemoSeeder(RewardPortalDbContext db, UserManager<AppUser> us
             };
             db.Notifications.Add(webhook);
         }
-        if (!await db.Notifications.AnyAsync(n => n.Description == "Demo: custom rewards to the fulfilment team", cancellationToken))
+        if (!await db.Notifications.AnyAsync(n => n.Name == "Demo: custom rewards to the fulfilment team", cancellationToken))
         {
             db.Notifications.Add(new Notification
             {
                 Channel = NotificationChannel.Email,
                 EventTypes = [EventTypes.RedemptionRequested],
                 RedemptionTypes = [RewardType.Custom, RewardType.GiftCard],
-                Description = "Demo: custom rewards to the fulfilment team",
+                Name = "Demo: custom rewards to the fulfilment team",
                 Recipients = [team],
+                CreatedAt = now,
+                UpdatedAt = now,
+            });
+        }
+        if (!await db.Notifications.AnyAsync(n => n.Name == "Tell the participant", cancellationToken))
+        {
+            db.Notifications.Add(new Notification
+            {
+                Channel = NotificationChannel.Email,
+                EventTypes = [EventTypes.RedemptionFulfilled, EventTypes.RedemptionRefused],
+                RedemptionTypes = [.. Enum.GetValues<RewardType>()],
+                Name = "Tell the participant",
+                NotifyParticipant = true,
                 CreatedAt = now,
                 UpdatedAt = now,
             });

@@ -28,7 +28,7 @@ public sealed class AlertMailerTests : IDisposable
             await db.SaveChangesAsync();
         }
         var pickup = new PickupDirectoryMailTransport(database.Directory.File("pickup"));
-        var mailer = new AlertMailer(database, pickup, new NotificationEmailComposer(Options.Create(new EmailOptions { PublicBaseUrl = "https://rewards.example.com" })), TimeProvider.System, NullLogger<AlertMailer>.Instance);
+        var mailer = new AlertMailer(database, pickup, TestMail.Composer(Options.Create(new EmailOptions { PublicBaseUrl = "https://rewards.example.com" })), TimeProvider.System, NullLogger<AlertMailer>.Instance);
 
         await mailer.SendPendingAsync();
         await mailer.SendPendingAsync();
@@ -54,7 +54,7 @@ public sealed class AlertMailerTests : IDisposable
             await db.SaveChangesAsync();
         }
         var transport = new SlowTransport(new PickupDirectoryMailTransport(Directory.CreateDirectory(database.Directory.File("pickup")).FullName)) { FailNext = true };
-        var composer = new NotificationEmailComposer(Options.Create(new EmailOptions()));
+        var composer = TestMail.Composer(Options.Create(new EmailOptions()));
         AlertMailer Mailer() => new(database, transport, composer, TimeProvider.System, NullLogger<AlertMailer>.Instance);
 
         await Mailer().SendPendingAsync();

@@ -65,7 +65,7 @@ public sealed class DeliveryFailureAlertsTests : IDisposable
 
     private static (DeliveryFailureAlerts Alerts, AlertMailer Mailer) Node(IDbContextFactory<RewardPortalDbContext> database, IMailTransport mail)
     {
-        var composer = new NotificationEmailComposer(Options.Create(new EmailOptions()));
+        var composer = TestMail.Composer(Options.Create(new EmailOptions()));
         var mailer = new AlertMailer(database, mail, composer, TimeProvider.System, NullLogger<AlertMailer>.Instance);
         return (new DeliveryFailureAlerts(database, mailer, TimeProvider.System, NullLogger<DeliveryFailureAlerts>.Instance), mailer);
     }

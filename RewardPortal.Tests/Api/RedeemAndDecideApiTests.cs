@@ -85,6 +85,9 @@ public sealed class RedeemAndDecideApiTests : IDisposable
         var (participant, reward) = await SceneAsync();
         var id = (long)(await (await RedeemAsync(participant, reward, null)).JsonAsync())["redemption"]!["id"]!;
 
+        await (await api.PostJsonAsync($"/api/v1/redemptions/{id}/refuse", new { message = "  " })).AssertProblemAsync(422, "message");
+        await (await api.PostJsonAsync($"/api/v1/redemptions/{id}/refuse", new { })).AssertProblemAsync(422, "message");
+
         var refused = await api.PostJsonAsync($"/api/v1/redemptions/{id}/refuse", new { message = "Out of hoodies, sorry" });
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         var body = await refused.JsonAsync();

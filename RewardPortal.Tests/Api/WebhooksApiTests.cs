@@ -18,17 +18,20 @@ public sealed class WebhooksApiTests : IDisposable
     [Fact]
     public async Task TheOwnerCreatesAWebhookSeesItsSecretOnceAndEditsAndDeletesIt()
     {
-        var created = await api.PostJsonAsync("/api/v1/webhooks", new { url = "https://hooks.example.com/rewards", events = new[] { "redemption.requested" } });
+        var created = await api.PostJsonAsync("/api/v1/webhooks", new { name = "Fulfilment system", url = "https://hooks.example.com/rewards", events = new[] { "redemption.requested" } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var body = await created.JsonAsync();
         Assert.StartsWith("whsec_", (string?)body["secret"]);
+        Assert.Equal("Fulfilment system", (string?)body["name"]);
         var id = (long)body["id"]!;
 
         var listed = (await (await api.GetAsync("/api/v1/webhooks")).JsonAsync()).AsArray();
         Assert.Null(listed.Single()!["secret"]);
+        Assert.Equal("Fulfilment system", (string?)listed.Single()!["name"]);
 
-        var patched = await (await api.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/webhooks/{id}") { Content = JsonContent.Create(new { enabled = false }) })).JsonAsync();
+        var patched = await (await api.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/webhooks/{id}") { Content = JsonContent.Create(new { enabled = false, name = "Old fulfilment system" }) })).JsonAsync();
         Assert.False((bool)patched["enabled"]!);
+        Assert.Equal("Old fulfilment system", (string?)patched["name"]);
         Assert.Equal("https://hooks.example.com/rewards", (string?)patched["url"]);
 
         Assert.Equal(HttpStatusCode.NoContent, (await api.DeleteAsync($"/api/v1/webhooks/{id}")).StatusCode);
@@ -36,13 +39,19 @@ public sealed class WebhooksApiTests : IDisposable
         await (await api.DeleteAsync($"/api/v1/webhooks/{id}")).AssertProblemAsync(404);
     }
 
+    [Fact]
+    public async Task AWebhookWithoutANameIsRefusedNamingTheField()
+    {
+        await (await api.PostJsonAsync("/api/v1/webhooks", new { url = "https://hooks.example.com/x", events = new[] { "redemption.requested" } })).AssertProblemAsync(422, "name");
+    }
+
     [Theory]
     [InlineData("ftp://hooks.example.com/x", "url")]
     [InlineData("not a url", "url")]
     public async Task BadWebhooksAreRefusedNamingTheField(string url, string field)
     {
-        await (await api.PostJsonAsync("/api/v1/webhooks", new { url, events = new[] { "redemption.requested" } })).AssertProblemAsync(422, field);
-        await (await api.PostJsonAsync("/api/v1/webhooks", new { url = "https://hooks.example.com/x", events = new[] { "nonsense.event" } })).AssertProblemAsync(422, "events");
+        await (await api.PostJsonAsync("/api/v1/webhooks", new { name = "Bad", url, events = new[] { "redemption.requested" } })).AssertProblemAsync(422, field);
+        await (await api.PostJsonAsync("/api/v1/webhooks", new { name = "Bad", url = "https://hooks.example.com/x", events = new[] { "nonsense.event" } })).AssertProblemAsync(422, "events");
     }
 
     [Fact]

@@ -1,5 +1,8 @@
 using Bunit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using RewardPortal.Core.Events;
+using RewardPortal.Core.Rewards;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Notifications;
 using RewardPortal.Tests.Infrastructure;
@@ -11,6 +14,14 @@ public sealed class NotificationDialogTests : ComponentTest
 {
     private async Task<IRenderedComponent<MudBlazor.MudDialogProvider>> OpenAddDialogAsync(string role)
     {
+        var dialogs = await ShowPageAsync(role);
+        page.Find("[data-testid=add-notification]").Click();
+        dialogs.WaitForElement("[data-testid=save]");
+        return dialogs;
+    }
+
+    private async Task<IRenderedComponent<MudBlazor.MudDialogProvider>> ShowPageAsync(string role, Func<Task>? before = null)
+    {
         await using (var db = Database.CreateDbContext())
         {
             db.Users.Add(new AppUser { Id = "tina", UserName = "tina@example.com", Email = "tina@example.com", DisplayName = "Tina" });
@@ -21,12 +32,15 @@ public sealed class NotificationDialogTests : ComponentTest
             await db.SaveChangesAsync();
         }
         SignInAs("someone@example.com", role);
+        if (before is not null)
+            await before();
         var dialogs = RenderProviders();
-        var page = Render<NotificationsPage>();
-        page.WaitForElement("[data-testid=add-notification]").Click();
-        dialogs.WaitForElement("[data-testid=save]");
+        page = Render<NotificationsPage>();
+        page.WaitForElement("[data-testid=add-notification]");
         return dialogs;
     }
+
+    private IRenderedComponent<NotificationsPage> page = null!;
 
     [Fact]
     public async Task SavingAnEmptyEmailNotificationSaysWhatIsMissingFieldByField()
@@ -36,7 +50,8 @@ public sealed class NotificationDialogTests : ComponentTest
         dialogs.Find("[data-testid=save]").Click();
 
         dialogs.WaitForAssertion(() => Assert.Contains("Choose at least one redemption type.", dialogs.Markup));
-        Assert.Contains("Choose at least one team member to receive the email.", dialogs.Markup);
+        Assert.Contains("Give the notification a name.", dialogs.Markup);
+        Assert.Contains("Choose the participant or at least one team member to receive the email.", dialogs.Markup);
         await using var db = Database.CreateDbContext();
         Assert.Equal(0, await db.Notifications.CountAsync());
     }
@@ -55,6 +70,7 @@ public sealed class NotificationDialogTests : ComponentTest
         var dialogs = await OpenAddDialogAsync(Roles.Owner);
         dialogs.FindAll("input[type=radio]").First(r => r.ParentElement!.ParentElement!.TextContent.Contains("Webhook")).Click();
 
+        dialogs.Find("[data-testid=notification-name]").Change("Fulfilment system");
         dialogs.WaitForElement("[data-testid=webhook-url]").Change("ftp://nope");
         dialogs.Find("[data-testid=save]").Click();
         dialogs.WaitForAssertion(() => Assert.Contains("http", dialogs.Find(".mud-input-helper-text.mud-input-error, .mud-input-error").TextContent, StringComparison.OrdinalIgnoreCase));
@@ -66,5 +82,46 @@ public sealed class NotificationDialogTests : ComponentTest
         Assert.StartsWith(WebhookSecret.Prefix, secret);
         await using var db = Database.CreateDbContext();
         Assert.Equal(secret, (await db.Notifications.SingleAsync()).Secret);
+    }
+
+    private async Task<long> EmailRuleAsync(string name, params string[] events)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var service = scope.ServiceProvider.GetRequiredService<NotificationService>();
+        var created = await service.CreateAsync(new NotificationInput(name, NotificationChannel.Email, events, [RewardType.Custom], ["tina"], null, true),
+            "test", isOwner: false);
+        return created.Id;
+    }
+
+    [Fact]
+    public async Task TheListShowsEachNotificationsNameAndTheIdTheApiFiltersTake()
+    {
+        long id = 0;
+        await ShowPageAsync(Roles.Admin, async () => id = await EmailRuleAsync("Custom rewards to Tina", EventTypes.RedemptionRequested));
+
+        page.WaitForAssertion(() => Assert.Contains("Custom rewards to Tina", page.Find("[data-testid=notification-row-name]").TextContent));
+        Assert.Equal($"#{id}", page.Find("[data-testid=notification-id]").TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task EditingARuleThatEmailsTheSamePeopleAboutTheSameEventWarnsButStillSaves()
+    {
+        var dialogs = await ShowPageAsync(Roles.Admin, async () =>
+        {
+            await EmailRuleAsync("Tina hears of every request", EventTypes.RedemptionRequested);
+            await EmailRuleAsync("Tina again", EventTypes.RedemptionRequested, EventTypes.RedemptionRefused);
+            await EmailRuleAsync("Tina on refusals only", EventTypes.RedemptionRefused);
+        });
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[aria-label=Edit]").Count));
+
+        page.FindAll("[aria-label=Edit]")[0].Click();
+
+        var warning = dialogs.WaitForElement("[data-testid=overlap-warning]").TextContent;
+        Assert.Contains("Tina again", warning);
+        Assert.DoesNotContain("Tina on refusals only", warning);
+        dialogs.Find("[data-testid=save]").Click();
+        dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[data-testid=overlap-warning]")));
+        await using var db = Database.CreateDbContext();
+        Assert.Equal(3, await db.Notifications.CountAsync());
     }
 }

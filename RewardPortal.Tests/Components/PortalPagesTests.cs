@@ -75,7 +75,7 @@ public sealed class PortalPagesTests : ComponentTest
         page.FindAll("[data-testid=reward-card]").Single(c => c.TextContent.Contains("Coffee")).QuerySelector("[data-testid=redeem]")!.Click();
         dialogs.WaitForElement("[data-testid=confirm-redeem]").Click();
 
-        dialogs.WaitForAssertion(() => Assert.Equal("COFFEE-1", dialogs.Find("[data-testid=voucher-code]").TextContent.Trim()));
+        dialogs.WaitForAssertion(() => Assert.Equal("COFFEE-1", dialogs.Find("[data-testid=voucher-code]").TextContent.Trim()), TimeSpan.FromSeconds(10));
         await using var db = Database.CreateDbContext();
         Assert.Equal(100, (await db.Participants.SingleAsync()).PointsBalance);
     }
@@ -104,17 +104,51 @@ public sealed class PortalPagesTests : ComponentTest
     [Fact]
     public async Task ARefusedRedemptionSaysWhyAndChargesNothing()
     {
+        var participant = await ParticipantAsync(points: 1_000);
+        await RewardAsync("Laptop", RewardType.Custom, cost: 900);
+        var dialogs = RenderProviders();
+        var page = Render<Redeem>();
+        page.WaitForElement("[data-testid=redeem]").Click();
+        // Spent meanwhile in another tab: the page still thinks the laptop is affordable.
+        await using (var db = Database.CreateDbContext())
+            await db.Participants.Where(p => p.Id == participant.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.PointsBalance, 300));
+
+        dialogs.WaitForElement("[data-testid=confirm-redeem]").Click();
+
+        dialogs.WaitForAssertion(() => Assert.Contains("Not enough points", dialogs.Find("[data-testid=redeem-error]").TextContent));
+        await using var check = Database.CreateDbContext();
+        Assert.Equal(0, await check.Redemptions.CountAsync());
+    }
+
+    [Fact]
+    public async Task ADoubleClickOnRedeemOpensOneConfirmation()
+    {
+        await ParticipantAsync(points: 1_000);
+        await RewardAsync("Coffee", RewardType.VoucherCode, cost: 200, codes: 2);
+        var dialogs = RenderProviders();
+        var page = Render<Redeem>();
+
+        var redeem = page.WaitForElement("[data-testid=redeem]");
+        redeem.Click();
+        page.Find("[data-testid=redeem]").Click();
+
+        dialogs.WaitForElement("[data-testid=confirm-redeem]");
+        Assert.Single(dialogs.FindAll("[data-testid=confirm-redeem]"));
+    }
+
+    [Fact]
+    public async Task AnUnaffordableRewardCannotOpenTheConfirmation()
+    {
         await ParticipantAsync(points: 300);
         await RewardAsync("Laptop", RewardType.Custom, cost: 90_000);
         var dialogs = RenderProviders();
         var page = Render<Redeem>();
 
-        page.WaitForElement("[data-testid=redeem]").Click();
-        dialogs.WaitForElement("[data-testid=confirm-redeem]").Click();
+        var redeem = page.WaitForElement("[data-testid=redeem]");
+        Assert.True(redeem.HasAttribute("disabled"));
+        redeem.Click();
 
-        dialogs.WaitForAssertion(() => Assert.Contains("Not enough points", dialogs.Find("[data-testid=redeem-error]").TextContent));
-        await using var db = Database.CreateDbContext();
-        Assert.Equal(0, await db.Redemptions.CountAsync());
+        Assert.Empty(dialogs.FindAll("[data-testid=confirm-redeem]"));
     }
 
     [Fact]
@@ -140,5 +174,34 @@ public sealed class PortalPagesTests : ComponentTest
         Assert.Contains("Fulfilled", mine.Find("[data-testid=status]").TextContent);
         Assert.Equal(participant.Id, (await Database.CreateDbContext().Redemptions.SingleAsync()).ParticipantId);
         _ = hoodie;
+    }
+
+    [Fact]
+    public async Task ARefusedRedemptionShowsWhatWasRefundedAndWhyWithCashInTheProgramsCurrency()
+    {
+        var participant = await ParticipantAsync(points: 1_000);
+        await using (var db = Database.CreateDbContext())
+            await db.Participants.ExecuteUpdateAsync(s => s.SetProperty(p => p.CashBalanceMinor, 5_000));
+        var hoodie = await RewardAsync("Hoodie", RewardType.Custom, cost: 500);
+        var cash = await RewardAsync("Cash out", RewardType.Cash, cost: 1_250);
+        await using (var db = Database.CreateDbContext())
+        {
+            await db.Rewards.Where(r => r.Id == cash.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.CostCurrency, Currency.Cash));
+        }
+        var redemptions = Services.GetRequiredService<Core.Redemptions.RedemptionService>();
+        var decisions = Services.GetRequiredService<Core.Redemptions.RedemptionDecisionService>();
+        foreach (var reward in new[] { hoodie, cash })
+        {
+            var redeemed = await redemptions.RedeemAsync(new Core.Redemptions.RedeemRequest(participant.Id, reward.Id), UserId);
+            await decisions.RefuseAsync(redeemed.Redemption.Id, $"No {reward.Name} this month", "team");
+        }
+
+        var mine = Render<MyRedemptions>();
+
+        mine.WaitForAssertion(() => Assert.Equal(2, mine.FindAll("[data-testid=refund]").Count));
+        var refunds = mine.FindAll("[data-testid=refund]").Select(r => r.TextContent.Trim()).Order().ToList();
+        Assert.Equal(["· 12.50 USD refunded", "· 500 points refunded"], refunds);
+        Assert.Contains("No Hoodie this month", mine.Markup);
+        Assert.Contains("12.50 USD", mine.FindAll("td").Select(c => c.TextContent).First(t => t.Contains("USD")));
     }
 }

@@ -69,8 +69,33 @@ public sealed class RedemptionQueuePagesTests : ComponentTest
         page.WaitForElement("[data-testid=refuse]").Click();
         await Services.GetRequiredService<RedemptionDecisionService>().FulfilAsync(id, "Beat you to it", "other@example.com");
 
-        dialogs.WaitForElement("[data-testid=decision-submit]").Click();
+        dialogs.WaitForElement("[data-testid=decision-message]").Change("Out of stock");
+        dialogs.Find("[data-testid=decision-submit]").Click();
 
         dialogs.WaitForAssertion(() => Assert.Contains("already fulfilled by other@example.com", dialogs.Find("[data-testid=decision-error]").TextContent));
+    }
+
+    [Fact]
+    public async Task RefusingSaysWhatIsRefundedAndWillNotGoWithoutAReason()
+    {
+        var id = await RequestedRedemptionAsync();
+        SignInAs("team@example.com", Roles.TeamMember);
+        var dialogs = RenderProviders();
+        var page = Render<RedemptionDetail>(p => p.Add(d => d.Id, id));
+
+        page.WaitForElement("[data-testid=refuse]").Click();
+
+        Assert.Contains("10 points will be refunded to the participant's balance", dialogs.WaitForElement("[data-testid=refund-notice]").TextContent);
+        dialogs.Find("[data-testid=decision-submit]").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("Say why the redemption is refused.", dialogs.Markup));
+        await using (var db = Database.CreateDbContext())
+            Assert.Equal(RedemptionStatus.Requested, (await db.Redemptions.SingleAsync()).Status);
+
+        dialogs.Find("[data-testid=decision-message]").Change("Out of stock");
+        dialogs.Find("[data-testid=decision-submit]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("Out of stock", page.Find("[data-testid=history]").TextContent));
+        await using var check = Database.CreateDbContext();
+        Assert.Equal(RedemptionStatus.Refused, (await check.Redemptions.SingleAsync()).Status);
     }
 }

@@ -53,4 +53,27 @@ public sealed class AdminScreensTests
         await Assertions.Expect(page.GetByTestId("user-name")).ToHaveCountAsync(3);
         await BrowserSession.ScreenshotAsync(page, "admin-users");
     }
+
+    [BrowserFact]
+    public async Task OnAPhoneTheNotificationsPageFitsAndEveryButtonIsWhole()
+    {
+        using var factory = new PortalFactory(new() { ["Seed:Demo"] = "true" });
+        var address = factory.StartOnRealPort();
+        await using var browser = await BrowserSession.StartAsync(address);
+        var page = await browser.NewPageAsync(phone: true);
+        await BrowserSession.SignInAsync(page, "admin@example.com", DemoSeeder.DemoPassword);
+
+        await Ui.GotoAsync(page, "/settings/notifications");
+        await Assertions.Expect(page.GetByTestId("notification-row-name").First).ToBeVisibleAsync();
+
+        var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(width <= 390, $"The page scrolls sideways on a phone: {width}px wide.");
+        var add = await page.GetByTestId("add-notification").BoundingBoxAsync();
+        Assert.NotNull(add);
+        Assert.True(add.X >= 0 && add.X + add.Width <= 390, $"Add notification is cut off: it spans {add.X} to {add.X + add.Width}px of 390.");
+        await BrowserSession.ScreenshotAsync(page, "phone-notifications");
+        await page.GetByTestId("add-notification").ClickAsync();
+        await page.GetByTestId("save").WaitForAsync();
+        await BrowserSession.ScreenshotAsync(page, "phone-notification-dialog");
+    }
 }

@@ -40,15 +40,18 @@ public sealed class JourneyTests
         await BrowserSession.SignInAsync(owner, PortalFactory.OwnerEmail, PortalFactory.OwnerPassword);
         await Ui.GotoAsync(owner, "/settings/notifications");
         await owner.GetByTestId("add-notification").ClickAsync();
+        await owner.GetByTestId("notification-name").FillAsync("Custom rewards to Tina");
         await Ui.ChooseAsync(owner, "Redemption type", "Custom");
-        await Ui.ChooseAsync(owner, "Email", "tina");
+        await Ui.ChooseAsync(owner, "Team members", "tina");
+        await BrowserSession.ScreenshotAsync(owner, "notification-dialog");
         await owner.GetByTestId("save").ClickAsync();
         await Assertions.Expect(owner.GetByTestId("notifications")).ToContainTextAsync("tina");
 
         await owner.GetByTestId("add-notification").ClickAsync();
         await owner.GetByText("Webhook", new() { Exact = true }).ClickAsync();
+        await owner.GetByTestId("notification-name").FillAsync("Fulfilment system");
         await Ui.FillAsync(owner, "Webhook URL", receiver.Url());
-        await BrowserSession.ScreenshotAsync(owner, "notification-dialog");
+        await BrowserSession.ScreenshotAsync(owner, "notification-dialog-webhook");
         await owner.GetByTestId("save").ClickAsync();
         var secret = await owner.Locator("[data-testid=webhook-secret] input, input[data-testid=webhook-secret]").First.InputValueAsync();
         Assert.StartsWith("whsec_", secret);
@@ -60,10 +63,10 @@ public sealed class JourneyTests
         await Ui.GotoAsync(owner, "/admin/rewards");
         await owner.GetByTestId("edit-reward").First.ClickAsync();
         await owner.GetByTestId("reward-save").WaitForAsync();
+        await Ui.ChooseAsync(owner, "Webhook", "Fulfilment system");
         await BrowserSession.ScreenshotAsync(owner, "reward-dialog");
-        await Ui.ChooseAsync(owner, "Webhook", receiver.Url());
         await owner.GetByTestId("reward-save").ClickAsync();
-        await Assertions.Expect(owner.GetByTestId("rewards")).ToContainTextAsync(receiver.Url());
+        await Assertions.Expect(owner.GetByTestId("rewards")).ToContainTextAsync("Fulfilment system");
         await BrowserSession.ScreenshotAsync(owner, "rewards");
 
         // A participant redeems it and sees it requested.
@@ -102,7 +105,7 @@ public sealed class JourneyTests
         // The participant sees the message.
         await Ui.GotoAsync(participant, "/portal/redemptions");
         await Assertions.Expect(participant.GetByTestId("team-message").First).ToContainTextAsync("Posted today, tracking 1Z999");
-        await BrowserSession.ScreenshotAsync(participant, "my-redemptions");
+        await BrowserSession.ScreenshotAsync(participant, "my-redemptions-fulfilled");
 
         // The Deliveries page shows both deliveries of the request succeeded.
         await EngineData.WaitUntilAsync(async () =>

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using RewardPortal.Core.Data;
 using RewardPortal.Tests.Infrastructure;
 
@@ -19,5 +21,26 @@ public sealed class MigrationTests
         Assert.False(db.Database.HasPendingModelChanges(), "The model has changes no migration carries: add a migration.");
         Assert.Equal(0, await db.Participants.CountAsync());
         Assert.Equal(0, await db.Deliveries.CountAsync());
+    }
+
+    [Fact]
+    public async Task NotificationsFromBeforeNamesAreNamedAfterTheirDescriptionUrlOrEvent()
+    {
+        using var directory = new TempDirectory();
+        var options = new DbContextOptionsBuilder<SqliteRewardPortalDbContext>().UseSqlite($"Data Source={directory.File("old.db")}").Options;
+        await using var db = new SqliteRewardPortalDbContext(options);
+        var migrator = db.GetService<IMigrator>();
+        await migrator.MigrateAsync("20261202154917_AlertKeys");
+        await db.Database.ExecuteSqlRawAsync("""
+            INSERT INTO "Notifications" ("Channel", "Frequency", "EventTypes", "RedemptionTypes", "Description", "WebhookUrl", "IsEnabled", "IsDeleted", "CreatedAt", "UpdatedAt")
+            VALUES (1, 0, '["redemption.requested"]', '[]', NULL, 'https://hooks.example.com/rewards', 1, 0, '2026-12-01 00:00:00', '2026-12-01 00:00:00'),
+                   (1, 0, '["redemption.requested"]', '[]', 'Fulfilment system', 'https://hooks.example.com/other', 1, 0, '2026-12-01 00:00:00', '2026-12-01 00:00:00'),
+                   (0, 0, '["redemption.requested"]', '[1]', NULL, NULL, 1, 0, '2026-12-01 00:00:00', '2026-12-01 00:00:00')
+            """);
+
+        await db.Database.MigrateAsync();
+
+        var names = await db.Notifications.OrderBy(n => n.Id).Select(n => n.Name).ToListAsync();
+        Assert.Equal(["https://hooks.example.com/rewards", "Fulfilment system", "Reward Redemption email"], names);
     }
 }

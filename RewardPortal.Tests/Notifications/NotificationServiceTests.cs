@@ -32,7 +32,7 @@ public sealed class NotificationServiceTests : IAsyncLifetime
     }
 
     private static NotificationInput Webhook(string url = "https://hooks.example.com/rewards") =>
-        new(NotificationChannel.Webhook, [EventTypes.RedemptionRequested], [], [], url, true);
+        new("Fulfilment system", NotificationChannel.Webhook, [EventTypes.RedemptionRequested], [], [], url, true);
 
     [Fact]
     public async Task OnlyTheOwnerCreatesEditsDeletesAndSeesTheTokensOfWebhooks()
@@ -55,7 +55,7 @@ public sealed class NotificationServiceTests : IAsyncLifetime
     public async Task AdminsManageEmailNotificationsAndEveryChangeIsAudited()
     {
         var team = await factory.CreateUserAsync("team@test.local", Roles.TeamMember);
-        var input = new NotificationInput(NotificationChannel.Email, [EventTypes.RedemptionRequested], [RewardType.Custom], [team], null, true);
+        var input = new NotificationInput("Custom rewards to the team", NotificationChannel.Email, [EventTypes.RedemptionRequested], [RewardType.Custom], [team], null, true);
 
         var created = await service.CreateAsync(input, "admin@test", isOwner: false);
         await service.UpdateAsync(created.Id, input with { RedemptionTypes = [RewardType.Custom, RewardType.GiftCard] }, "admin@test", isOwner: false);
@@ -88,14 +88,14 @@ public sealed class NotificationServiceTests : IAsyncLifetime
     [Fact]
     public async Task ValidationNamesEveryFaultyField()
     {
-        var email = await service.ValidateAsync(new NotificationInput(NotificationChannel.Email, [], [], [], null, true));
-        Assert.Equal(["eventTypes", "recipientIds", "redemptionTypes"], email.Keys.Order());
+        var email = await service.ValidateAsync(new NotificationInput(" ", NotificationChannel.Email, [], [], [], null, true));
+        Assert.Equal(["eventTypes", "name", "recipientIds", "redemptionTypes"], email.Keys.Order());
 
-        var strangers = await service.ValidateAsync(new NotificationInput(NotificationChannel.Email, [EventTypes.PointsAwarded], [RewardType.Cash], ["no-such-user"], null, true));
-        Assert.Contains("Reward Redemption only", strangers["eventTypes"]);
+        var strangers = await service.ValidateAsync(new NotificationInput("Strangers", NotificationChannel.Email, [EventTypes.PointsAwarded], [RewardType.Cash], ["no-such-user"], null, true));
+        Assert.Contains("redemptions only", strangers["eventTypes"]);
         Assert.Contains("team member", strangers["recipientIds"]);
 
-        var webhook = await service.ValidateAsync(new NotificationInput(NotificationChannel.Webhook, ["nothing.happened"], [], [], "mailto:me@example.com", true));
+        var webhook = await service.ValidateAsync(new NotificationInput("Nothing", NotificationChannel.Webhook, ["nothing.happened"], [], [], "mailto:me@example.com", true));
         Assert.Equal(["eventTypes", "webhookUrl"], webhook.Keys.Order());
 
         var error = await Assert.ThrowsAsync<PortalException>(() => service.CreateAsync(Webhook(""), "owner@test", isOwner: true));

@@ -10,6 +10,22 @@ namespace RewardPortal.Tests.Redemptions;
 public sealed class RedemptionDecisionTests
 {
 
+    [Fact]
+    public async Task ARefusalWithoutAReasonIsRefusedAndChangesNothing()
+    {
+        using var fixture = RedemptionFixture.For(RedemptionFixture.Sqlite);
+        var participant = await fixture.ParticipantAsync(cashMinor: 5_000);
+        var reward = await fixture.RewardAsync(RewardType.Cash, cost: 1_000, currency: Currency.Cash);
+        var redemption = (await fixture.Redemptions.RedeemAsync(new RedeemRequest(participant.Id, reward.Id), "p")).Redemption;
+
+        var refused = await Assert.ThrowsAsync<PortalException>(() => fixture.Decisions.RefuseAsync(redemption.Id, "  ", "team@example.com"));
+
+        Assert.Equal("message", refused.Field);
+        await using var db = fixture.Database.CreateDbContext();
+        Assert.Equal(RedemptionStatus.Requested, (await db.Redemptions.SingleAsync()).Status);
+        Assert.Equal(4_000, (await db.Participants.SingleAsync()).CashBalanceMinor);
+    }
+
     [Theory]
     [MemberData(nameof(RedemptionFixture.Providers), MemberType = typeof(RedemptionFixture))]
     public async Task RefusingRefundsTheBalanceAndReturnsTheStock(string provider)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
@@ -24,7 +25,8 @@ public sealed class RedemptionFixture : IDisposable
         var events = new EventRecorder(TimeProvider.System);
         var transactions = new WriteTransactions(Database, new SqliteWriteGate());
         Redemptions = new RedemptionService(Database, transactions, events, Signal, new LowStockMonitor(TimeProvider.System),
-            new PortalMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), TimeProvider.System);
+            new PortalMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            new MoneyFormat(Options.Create(new ProgramOptions())), TimeProvider.System);
         Decisions = new RedemptionDecisionService(transactions, events, Signal, TimeProvider.System);
     }
 

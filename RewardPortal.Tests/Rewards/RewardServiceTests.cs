@@ -187,7 +187,7 @@ public sealed class RewardServiceTests : IDisposable
         await using var db = database.CreateDbContext();
         var notification = new Notification
         {
-            Channel = channel, Description = channel == NotificationChannel.Webhook ? "hook" : "mail", WebhookUrl = "https://example.com/hook",
+            Channel = channel, Name = channel == NotificationChannel.Webhook ? "hook" : "mail", WebhookUrl = "https://example.com/hook",
             IsDeleted = deleted, IsEnabled = enabled, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
         };
         db.Notifications.Add(notification);

@@ -154,7 +154,7 @@ public sealed class RewardsPageTests : AdminComponentTest
         await using var db = Database.CreateDbContext();
         var webhook = new Notification
         {
-            Channel = NotificationChannel.Webhook, Description = name, WebhookUrl = "https://example.com/hook", IsEnabled = enabled,
+            Channel = NotificationChannel.Webhook, Name = name, WebhookUrl = "https://example.com/hook", IsEnabled = enabled,
             CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
         };
         db.Notifications.Add(webhook);

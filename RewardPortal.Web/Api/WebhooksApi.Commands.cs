@@ -8,10 +8,10 @@ using RewardPortal.Core.Notifications;
 
 namespace RewardPortal.Web.Api;
 
-public record WebhookBody(string? Url, List<string>? Events, bool? Enabled, string? Description);
+public record WebhookBody(string? Name, string? Url, List<string>? Events, bool? Enabled, string? Description);
 
 /// <summary>Answered once, on creation: the signing secret is not shown again except to the Owner in Settings > Notifications.</summary>
-public record CreatedWebhookResponse(long Id, string? Url, IReadOnlyList<string> Events, bool Enabled, string Secret);
+public record CreatedWebhookResponse(long Id, string Name, string? Url, IReadOnlyList<string> Events, bool Enabled, string Secret);
 
 internal static partial class WebhooksApi
 {
@@ -25,10 +25,10 @@ internal static partial class WebhooksApi
 
     public static async Task<Created<CreatedWebhookResponse>> CreateAsync(WebhookBody body, NotificationService notifications, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var input = new NotificationInput(NotificationChannel.Webhook, body.Events ?? [], [], [], body.Url, body.Enabled ?? true, body.Description);
+        var input = new NotificationInput(body.Name ?? "", NotificationChannel.Webhook, body.Events ?? [], [], [], body.Url, body.Enabled ?? true, Description: body.Description);
         var created = await WithApiFieldNames(() => notifications.CreateAsync(input, ApiActor.Of(user), isOwner: true, cancellationToken));
         return TypedResults.Created($"/api/v1/webhooks/{created.Id}",
-            new CreatedWebhookResponse(created.Id, input.WebhookUrl, input.EventTypes, input.IsEnabled, created.Secret!));
+            new CreatedWebhookResponse(created.Id, input.Name.Trim(), input.WebhookUrl, input.EventTypes, input.IsEnabled, created.Secret!));
     }
 
     public static async Task<Ok<WebhookResponse>> UpdateAsync(long id, WebhookBody body, NotificationService notifications,
@@ -38,6 +38,7 @@ internal static partial class WebhooksApi
             ?? throw PortalException.NotFound("The webhook");
         var input = current.ToInput() with
         {
+            Name = body.Name ?? current.Name,
             WebhookUrl = body.Url ?? current.WebhookUrl,
             EventTypes = body.Events ?? current.EventTypes.ToList(),
             IsEnabled = body.Enabled ?? current.IsEnabled,

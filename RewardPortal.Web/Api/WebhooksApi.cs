@@ -6,11 +6,11 @@ using RewardPortal.Core.Notifications;
 namespace RewardPortal.Web.Api;
 
 public record WebhookResponse(
-    long Id, string? Url, IReadOnlyList<string> Events, bool Enabled, string? DisabledReason, string? Description,
+    long Id, string Name, string? Url, IReadOnlyList<string> Events, bool Enabled, string? DisabledReason, string? Description,
     DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static WebhookResponse Of(Notification n) =>
-        new(n.Id, n.WebhookUrl, n.EventTypes, n.IsEnabled, n.DisabledReason, n.Description, n.CreatedAt, n.UpdatedAt);
+        new(n.Id, n.Name, n.WebhookUrl, n.EventTypes, n.IsEnabled, n.DisabledReason, n.Description, n.CreatedAt, n.UpdatedAt);
 }
 
 internal static partial class WebhooksApi

@@ -1,4 +1,6 @@
 using Hangfire;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using RewardPortal.Core.Email;
 using RewardPortal.Core.Identity;
@@ -77,5 +79,14 @@ internal static class WebApplicationExtensions
             app.Logger.LogInformation("RewardPortal is serving at {Addresses}. Sign in at /account/login.", addresses);
             if (app.Services.GetRequiredService<IMailTransport>() is PickupDirectoryMailTransport pickup)
                 app.Logger.LogWarning("No SMTP host is set (Email:Smtp:Host): emails are written as .eml files to {Directory}.", pickup.Directory);
+            var links = app.Services.GetRequiredService<PortalLinks>();
+            if (!links.IsConfigured)
+            {
+                var served = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                    ?? app.Urls.FirstOrDefault();
+                if (served is not null)
+                    links.UseServerAddress(served);
+                app.Logger.LogWarning("No public address is set (Email:PublicBaseUrl): links in emails use {Address}, which recipients elsewhere may not reach.", links.BaseUrl);
+            }
         });
 }

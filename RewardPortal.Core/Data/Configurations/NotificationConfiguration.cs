@@ -8,6 +8,7 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
 {
     public void Configure(EntityTypeBuilder<Notification> builder)
     {
+        builder.Property(n => n.Name).HasMaxLength(NotificationRules.MaxNameLength).IsRequired();
         builder.Property(n => n.WebhookUrl).HasMaxLength(2000);
         builder.Property(n => n.Description).HasMaxLength(500);
         builder.Property(n => n.DisabledReason).HasMaxLength(500);

@@ -588,6 +588,14 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.Property<bool>("IsEnabled")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("NotifyParticipant")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("PreviousSecret")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");

@@ -563,6 +563,14 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                     b.Property<bool>("IsEnabled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("NotifyParticipant")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PreviousSecret")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
