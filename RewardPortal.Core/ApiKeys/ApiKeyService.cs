@@ -15,6 +15,7 @@ public sealed class ApiKeyService(IDbContextFactory<RewardPortalDbContext> dbFac
         name = name?.Trim() ?? "";
         if (name.Length is 0 or > 200)
             throw PortalException.Invalid("Give the key a name of 1 to 200 characters.", "name");
+        TextRules.RequireSingleLine(name, "name", "The name");
 
         var secret = ApiKeyHasher.NewKey();
         var key = new ApiKey

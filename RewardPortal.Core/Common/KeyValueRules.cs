@@ -1,6 +1,9 @@
 namespace RewardPortal.Core.Common;
 
-/// <summary>The rules for key/value pairs (reward metadata, participant custom fields): they travel in every payload, so they stay small.</summary>
+/// <summary>
+/// The rules for key/value pairs (reward metadata, participant custom fields): they travel in every payload, so they stay
+/// small, and each is one line of the plain-text email (<see cref="TextRules"/>).
+/// </summary>
 public static class KeyValueRules
 {
     public const int MaxPairs = 50;
@@ -41,6 +44,8 @@ public static class KeyValueRules
                 throw PortalException.Invalid($"Names must be 1 to {MaxKeyLength} characters.", field);
             if (value?.Length > MaxValueLength)
                 throw PortalException.Invalid($"The value of '{key}' is longer than {MaxValueLength} characters.", field);
+            TextRules.RequireSingleLine(key, field, "Each name");
+            TextRules.RequireSingleLine(value, field, $"The value of '{Shorten(key)}'");
         }
     }
 

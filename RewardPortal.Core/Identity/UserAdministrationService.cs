@@ -159,6 +159,7 @@ public sealed class UserAdministrationService(IServiceScopeFactory scopes, TimeP
     {
         if (name.Length is 0 or > 200)
             throw PortalException.Invalid("Give a name of 1 to 200 characters.", "name");
+        TextRules.RequireSingleLine(name, "name", "The name");
     }
 
     private static void ValidateEmail(string email)

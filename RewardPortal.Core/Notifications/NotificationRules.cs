@@ -1,3 +1,4 @@
+using RewardPortal.Core.Common;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Rewards;
 using RewardPortal.Core.Webhooks;
@@ -38,6 +39,8 @@ public static class NotificationRules
                 : $"Unknown event type: {unknown}.";
         if (input.Description is { Length: > 500 })
             errors["description"] = "The description is longer than 500 characters.";
+        else if (input.Description is not null && !TextRules.IsSingleLine(input.Description))
+            errors["description"] = $"The description {TextRules.SingleLineRule}.";
 
         if (input.Channel == NotificationChannel.Email)
         {

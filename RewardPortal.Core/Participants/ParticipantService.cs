@@ -58,6 +58,7 @@ public sealed class ParticipantService(
             throw PortalException.Invalid("The amount is too large.", "amount");
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > 500)
             throw PortalException.Invalid("Give a reason of at most 500 characters.", "reason");
+        TextRules.RequireSingleLine(reason, "reason", "The reason");
 
         var entry = await transactions.RunAsync((db, ct) => AdjustBalanceInAsync(db, participantId, currency, amount, reason.Trim(), actor, ct), cancellationToken);
         signal.DeliveriesWritten();
@@ -185,8 +186,13 @@ public sealed class ParticipantService(
             throw PortalException.Invalid($"At most {MaxCustomFields} custom fields.", "customFields");
         if (input.CustomFields.Any(f => string.IsNullOrWhiteSpace(f.Key) || f.Key.Length > 100 || f.Value?.Length > 1000))
             throw PortalException.Invalid("Custom field names must be 1 to 100 characters and values at most 1000.", "customFields");
+        KeyValueRules.Validate(input.CustomFields, "customFields");
+        TextRules.RequireSingleLine(input.Name, "name", "The name");
+        TextRules.RequireSingleLine(input.Email, "email", "The email");
         var address = input.Address ?? new PostalAddress();
         if (new[] { address.Line1, address.Line2, address.City, address.Region, address.PostalCode, address.Country }.Any(part => part?.Length > 200))
             throw PortalException.Invalid("Each part of the address is at most 200 characters.", "address");
+        if (new[] { address.Line1, address.Line2, address.City, address.Region, address.PostalCode, address.Country }.Any(part => part is not null && !TextRules.IsSingleLine(part)))
+            throw PortalException.Invalid($"Each part of the address {TextRules.SingleLineRule}.", "address");
     }
 }

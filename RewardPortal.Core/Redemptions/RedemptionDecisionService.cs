@@ -24,6 +24,7 @@ public sealed class RedemptionDecisionService(WriteTransactions transactions, Ev
 
     private async Task<Redemption> DecideAsync(long redemptionId, RedemptionStatus decision, string? message, string actor, CancellationToken cancellationToken)
     {
+        message = TextRules.NormaliseMultiLine(message);
         message = string.IsNullOrWhiteSpace(message) ? null : message.Trim();
         if (message is null && decision == RedemptionStatus.Refused)
             throw PortalException.Invalid("Say why the redemption is refused: the participant sees this message.", "message");

@@ -114,6 +114,7 @@ public sealed class RewardService(IDbContextFactory<RewardPortalDbContext> dbFac
         var name = input.Name?.Trim() ?? "";
         if (name.Length is 0 or > 200)
             throw PortalException.Invalid("Give the reward a name of 1 to 200 characters.", "name");
+        TextRules.RequireSingleLine(name, "name", "The name");
         if (input.Description?.Length > 4000)
             throw PortalException.Invalid("The description is longer than 4000 characters.", "description");
         if (!Enum.IsDefined(input.Type))
@@ -134,7 +135,7 @@ public sealed class RewardService(IDbContextFactory<RewardPortalDbContext> dbFac
     private static void Apply(Reward reward, RewardInput input, DateTime now)
     {
         reward.Name = input.Name.Trim();
-        reward.Description = input.Description?.Trim() ?? "";
+        reward.Description = TextRules.NormaliseMultiLine(input.Description)?.Trim() ?? "";
         reward.Type = input.Type;
         reward.CostCurrency = input.CostCurrency;
         reward.Cost = input.Cost;

@@ -62,6 +62,21 @@ public sealed class RewardsPageTests : AdminComponentTest
     }
 
     [Fact]
+    public async Task ANameWithALineBreakOrADirectionOverrideIsRefusedBesideTheName()
+    {
+        var dialog = await OpenDialogAsync<RewardDialog>();
+        dialog.WaitForElement("[data-testid=reward-save]");
+        dialog.Find("[data-testid=reward-name-input]").Change("Hoodie\u202Egnp.exe");
+        dialog.Find("[data-testid=reward-cost]").Change("10");
+
+        dialog.Find("[data-testid=reward-save]").Click();
+
+        dialog.WaitForAssertion(() => Assert.Contains("must be a single line", FieldText(dialog, "reward-name-input")));
+        await using var db = Database.CreateDbContext();
+        Assert.False(await db.Rewards.AnyAsync());
+    }
+
+    [Fact]
     public async Task MetadataRowsWithARepeatedNameAreRefusedUnderTheMetadata()
     {
         var dialog = await OpenDialogAsync<RewardDialog>();

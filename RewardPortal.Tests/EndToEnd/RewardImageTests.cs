@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using RewardPortal.Tests.Infrastructure;
+
+namespace RewardPortal.Tests.EndToEnd;
+
+[Collection(HostedAppCollection.Name)]
+public sealed class RewardImageTests
+{
+    [BrowserFact]
+    public async Task TheRedeemPageShowsARewardsImageAsAnImageOnALaptopAndAPhone()
+    {
+        using var factory = new PortalFactory(new() { ["Seed:Demo"] = "true" });
+        var address = factory.StartOnRealPort();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            var reward = await db.Rewards.OrderBy(r => r.Id).FirstAsync(r => r.IsEnabled);
+            reward.ImageUrl = new Uri(address, "/favicon.png").ToString();
+            await db.SaveChangesAsync();
+        }
+        await using var browser = await BrowserSession.StartAsync(address);
+
+        foreach (var phone in new[] { false, true })
+        {
+            var page = await browser.NewPageAsync(phone);
+            await BrowserSession.SignInAsync(page, "ada@example.com", "Demo-Passw0rd!");
+            await page.GotoAsync("/portal/redeem");
+
+            var image = page.Locator("[data-testid=reward-card] img.reward-card__image").First;
+            await Assertions.Expect(image).ToBeVisibleAsync();
+            await page.WaitForFunctionAsync("() => [...document.querySelectorAll('img.reward-card__image')].every(i => i.complete && i.naturalWidth > 0)");
+            var box = await image.BoundingBoxAsync();
+            Assert.Equal(140, box!.Height, 1);
+            await BrowserSession.ScreenshotAsync(page, phone ? "portal-redeem-image-phone" : "portal-redeem-image");
+        }
+    }
+}
