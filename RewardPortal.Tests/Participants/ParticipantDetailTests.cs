@@ -5,6 +5,8 @@ using MudBlazor;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
+using RewardPortal.Core.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.Participants;
 using RewardPortal.Tests.Infrastructure;
 using RewardPortal.Web.Components.Pages.Admin;
@@ -46,6 +48,33 @@ public sealed class ParticipantDetailTests : AdminComponentTest
         Assert.Contains("Unsuspend", page.Find("[data-testid=participant-suspend]").TextContent);
         await using var db = Database.CreateDbContext();
         Assert.Equal("participant.suspended", (await db.AuditEntries.OrderBy(a => a.Id).LastAsync()).Action);
+    }
+
+    [Fact]
+    public async Task AnAdminResetsThePasswordAndThenRevokesPortalAccessFromTheDetail()
+    {
+        var ada = await CreateAdaAsync();
+        await Services.GetRequiredService<UserAdministrationService>().CreateParticipantSignInAsync(ada, TestUsers.Password, ActorId);
+        var page = Render<ParticipantDetail>(p => p.Add(c => c.Id, ada));
+
+        page.WaitForElement("[data-testid=participant-reset-password]").Click();
+        Dialogs.WaitForElement("[data-testid=password-save]");
+        Dialogs.Find("[data-testid=password]").Change("Reset-Passw0rd!");
+        Dialogs.Find("[data-testid=password-save]").Click();
+        await WaitForAsync(async () => await LastAuditActionAsync() == "participant.password_reset");
+
+        page.Find("[data-testid=participant-revoke-sign-in]").Click();
+        Dialogs.WaitForElements("button").Single(b => b.TextContent.Trim() == "Revoke").Click();
+
+        page.WaitForElement("[data-testid=participant-create-sign-in]");
+        Assert.Empty(page.FindAll("[data-testid=participant-revoke-sign-in]"));
+        Assert.Equal("participant.sign_in_revoked", await LastAuditActionAsync());
+    }
+
+    private async Task<string> LastAuditActionAsync()
+    {
+        await using var db = Database.CreateDbContext();
+        return (await db.AuditEntries.OrderBy(a => a.Id).LastAsync()).Action;
     }
 
     [Fact]

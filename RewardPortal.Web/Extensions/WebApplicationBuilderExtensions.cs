@@ -43,6 +43,7 @@ internal static class WebApplicationBuilderExtensions
                 o.Lockout.MaxFailedAccessAttempts = 10;
             })
             .AddEntityFrameworkStores<RewardPortalDbContext>()
+            .AddSignInManager<PortalSignInManager>()
             .AddDefaultTokenProviders();
         services.ConfigureApplicationCookie(o =>
         {
@@ -56,6 +57,7 @@ internal static class WebApplicationBuilderExtensions
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddCascadingAuthenticationState();
+        services.AddSingleton<SignInRenewal>();
         // Disabling a user or resetting a password changes the security stamp; cookies and open circuits notice within a minute.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = IdentityRevalidatingAuthenticationStateProvider.Interval);
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();

@@ -45,6 +45,7 @@ internal static class WebApplicationExtensions
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
+        app.MapSignInRenewal();
         app.MapRewardPortalApi();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false })
