@@ -22,7 +22,10 @@ internal static class ApiEndpoints
         api.MapWebhooksApi();
         api.MapDeliveriesApi();
 
-        app.MapScalarApiReference("/api/reference", o => o.WithTitle("RewardPortal API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        // Scalar serves its script from the package itself; what would reach the internet (its fonts' CDN, telemetry,
+        // the AI agent, the hosted tools bar) is turned off, so the page works where the server has no internet.
+        app.MapScalarApiReference("/api/reference", o => o.WithTitle("RewardPortal API").WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .DisableDefaultFonts().DisableTelemetry().DisableAgent().DisableMcp().HideDeveloperTools());
         return app;
     }
 

@@ -49,7 +49,7 @@ public static class SignInRenewalEndpoint
 {
     public static IEndpointRouteBuilder MapSignInRenewal(this IEndpointRouteBuilder app)
     {
-        app.MapGet(SignInRenewal.Path, RenewAsync).AllowAnonymous();
+        app.MapGet(SignInRenewal.Path, RenewAsync).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 
