@@ -55,6 +55,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<RewardService>();
         services.AddSingleton<VoucherPoolService>();
         services.AddSingleton<UserAdministrationService>();
+        services.AddSingleton<MyAccountService>();
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<DashboardQueries>();

@@ -7,10 +7,12 @@ namespace RewardPortal.Core.Deliveries;
 
 public sealed record DeliveryFilter(DeliveryStatus? Status = null, long? NotificationId = null, DateTime? From = null, DateTime? To = null);
 
+/// <param name="Target">Where it goes: the webhook URL, or the email addresses of the notification's recipients.</param>
+/// <param name="RedemptionId">The redemption the event is about, if it is about one.</param>
 public sealed record DeliveryRow(
     long Id, string MessageId, long NotificationId, NotificationChannel Channel, string Target, string EventType, DeliveryStatus Status,
     int AttemptCount, DateTime CreatedAt, DateTime? LastAttemptAt, int? LastStatusCode, string? LastError, DateTime NextAttemptAt,
-    DateTime? CompletedAt, string NotificationName = "");
+    DateTime? CompletedAt, long? RedemptionId = null, string NotificationName = "");
 
 public sealed record DeliveryAttemptRow(long Id, DateTime StartedAt, int DurationMs, bool Succeeded, int? StatusCode, string? ResponseExcerpt, string? Error);
 
@@ -34,12 +36,21 @@ public sealed class DeliveryLog(IDbContextFactory<RewardPortalDbContext> dbFacto
             .Select(d => new
             {
                 d.Id, d.MessageId, d.NotificationId, d.Notification!.Channel, d.Notification.WebhookUrl, d.Notification.Description, d.Notification.Name,
-                d.Event!.Type, d.Status, d.AttemptCount, d.CreatedAt, d.LastAttemptAt, d.LastStatusCode, d.LastError, d.NextAttemptAt, d.CompletedAt,
+                d.Notification.NotifyParticipant, Emails = d.Notification.Recipients.OrderBy(u => u.Email).Select(u => u.Email).ToList(), d.Event!.RedemptionId,
+                d.Event.Type, d.Status, d.AttemptCount, d.CreatedAt, d.LastAttemptAt, d.LastStatusCode, d.LastError, d.NextAttemptAt, d.CompletedAt,
             })
             .ToListAsync(cancellationToken);
         return (items.Select(d => new DeliveryRow(d.Id, d.MessageId, d.NotificationId, d.Channel,
-            d.Channel == NotificationChannel.Webhook ? d.WebhookUrl ?? "" : d.Description ?? $"Email notification #{d.NotificationId}",
-            d.Type, d.Status, d.AttemptCount, d.CreatedAt, d.LastAttemptAt, d.LastStatusCode, d.LastError, d.NextAttemptAt, d.CompletedAt, d.Name)).ToList(), total);
+            d.Channel == NotificationChannel.Webhook ? d.WebhookUrl ?? "" : EmailTarget(d.Emails, d.NotifyParticipant, d.Description, d.NotificationId),
+            d.Type, d.Status, d.AttemptCount, d.CreatedAt, d.LastAttemptAt, d.LastStatusCode, d.LastError, d.NextAttemptAt, d.CompletedAt, d.RedemptionId, d.Name)).ToList(), total);
+    }
+
+    private static string EmailTarget(List<string?> teamEmails, bool toParticipant, string? description, long notificationId)
+    {
+        var to = teamEmails.Where(e => e is not null).Cast<string>().ToList();
+        if (toParticipant)
+            to.Add("the participant");
+        return to.Count > 0 ? string.Join(", ", to) : description ?? $"Email notification #{notificationId}";
     }
 
     public async Task<List<DeliveryAttemptRow>> AttemptsAsync(long deliveryId, CancellationToken cancellationToken = default)

@@ -41,14 +41,21 @@ public sealed class UserAdministrationService(IServiceScopeFactory scopes, TimeP
     {
         var name = input.Name?.Trim() ?? "";
         var email = input.Email?.Trim() ?? "";
-        ValidateName(name);
-        ValidateEmail(email);
         await using var work = await BeginAsync(actorId, cancellationToken);
-        CheckRole(input.Role, work.ActorIsOwner, "Only the Owner may create Admins.");
+        // Every field is checked before anything is saved, so one Save shows every problem.
+        var errors = new ValidationErrors();
+        errors.Check(() => ValidateName(name));
+        errors.Check(() => ValidateEmail(email));
+        errors.Check(() => CheckRole(input.Role, work.ActorIsOwner, "Only the Owner may create Admins."));
+        if (await PasswordProblemAsync(work.Users, input.Password ?? "") is { } problem)
+            errors.Add("password", problem);
+        if (!errors.Has("email") && await work.Users.FindByEmailAsync(email) is not null)
+            errors.Add("email", $"The email {email} is already taken: someone signs in with it.");
+        errors.ThrowIfAny();
 
         var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, CreatedAt = clock.GetUtcNow().UtcDateTime };
-        Check(await work.Users.CreateAsync(user, input.Password ?? ""));
-        Check(await work.Users.AddToRoleAsync(user, input.Role));
+        Check(await work.Users.CreateAsync(user, input.Password ?? ""), work.Users);
+        Check(await work.Users.AddToRoleAsync(user, input.Role), work.Users);
         await work.CommitAsync("user.created", user.Id, $"{email} as {Roles.DisplayName(input.Role)}", cancellationToken);
         return new StaffUser(user.Id, name, email, input.Role, false, user.CreatedAt);
     }
@@ -68,17 +75,17 @@ public sealed class UserAdministrationService(IServiceScopeFactory scopes, TimeP
                 throw PortalException.Invalid("The Owner stays the Owner.", "role");
             CheckMayManage(role, work.ActorIsOwner);
             CheckRole(changes.Role, work.ActorIsOwner, "Only the Owner may make someone an Admin.");
-            Check(await work.Users.RemoveFromRoleAsync(user, role));
-            Check(await work.Users.AddToRoleAsync(user, changes.Role));
+            Check(await work.Users.RemoveFromRoleAsync(user, role), work.Users);
+            Check(await work.Users.AddToRoleAsync(user, changes.Role), work.Users);
             // Open sessions carry the old role: a new stamp makes them sign in again with the new one.
-            Check(await work.Users.UpdateSecurityStampAsync(user));
+            Check(await work.Users.UpdateSecurityStampAsync(user), work.Users);
             details.Add($"role: {Roles.DisplayName(role)} -> {Roles.DisplayName(changes.Role)}");
         }
         if (user.DisplayName != name)
         {
             details.Add($"name: {user.DisplayName} -> {name}");
             user.DisplayName = name;
-            Check(await work.Users.UpdateAsync(user));
+            Check(await work.Users.UpdateAsync(user), work.Users);
         }
         await work.CommitAsync("user.updated", user.Id, details.Count == 0 ? "no changes" : string.Join("; ", details), cancellationToken);
     }
@@ -99,8 +106,8 @@ public sealed class UserAdministrationService(IServiceScopeFactory scopes, TimeP
         if (user.IsDisabled == disabled)
             return;
         user.IsDisabled = disabled;
-        Check(await work.Users.UpdateAsync(user));
-        Check(await work.Users.UpdateSecurityStampAsync(user));
+        Check(await work.Users.UpdateAsync(user), work.Users);
+        Check(await work.Users.UpdateSecurityStampAsync(user), work.Users);
         await work.CommitAsync(disabled ? "user.disabled" : "user.enabled", user.Id, user.Email, cancellationToken);
     }
 
@@ -114,22 +121,49 @@ public sealed class UserAdministrationService(IServiceScopeFactory scopes, TimeP
         if (user.Id != work.Actor.Id)
             CheckMayManage(role, work.ActorIsOwner);
         var token = await work.Users.GeneratePasswordResetTokenAsync(user);
-        Check(await work.Users.ResetPasswordAsync(user, token, newPassword ?? ""));
+        Check(await work.Users.ResetPasswordAsync(user, token, newPassword ?? ""), work.Users);
         await work.CommitAsync("user.password_reset", user.Id, user.Email, cancellationToken);
     }
 
-    /// <summary>The password rules' complaints about a password, empty when it passes (for a form to show before it saves anything).</summary>
-    public async Task<IReadOnlyList<string>> CheckPasswordAsync(string password)
+    /// <summary>What the password rules say against a password, in plain words, or null when it passes (for a form to check before it saves anything).</summary>
+    public async Task<string?> CheckPasswordAsync(string password)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var errors = new List<string>();
+        return await PasswordProblemAsync(scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>(), password ?? "");
+    }
+
+    internal static async Task<string?> PasswordProblemAsync(UserManager<AppUser> users, string password, AppUser? user = null)
+    {
+        var errors = new List<IdentityError>();
         foreach (var validator in users.PasswordValidators)
-        {
-            var result = await validator.ValidateAsync(users, new AppUser(), password ?? "");
-            errors.AddRange(result.Errors.Select(e => e.Description));
-        }
-        return errors;
+            errors.AddRange((await validator.ValidateAsync(users, user ?? new AppUser(), password)).Errors);
+        return errors.Count == 0 ? null : PasswordMessages.Describe(errors, users.Options.Password);
+    }
+
+    /// <summary>Sets a new Portal password for a participant (checked against the password rules) and ends their open sessions.</summary>
+    public async Task ResetParticipantPasswordAsync(long participantId, string newPassword, string actorId, CancellationToken cancellationToken = default)
+    {
+        await using var work = await BeginAsync(actorId, cancellationToken);
+        var (participant, user) = await work.ParticipantSignInAsync(participantId, cancellationToken);
+        var token = await work.Users.GeneratePasswordResetTokenAsync(user);
+        Check(await work.Users.ResetPasswordAsync(user, token, newPassword ?? ""), work.Users);
+        work.Db.Audit(work.ActorName, "participant.password_reset", nameof(Participant), participant.Id, participant.Email);
+        await work.CommitAsync(null, null, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes a participant's Portal sign-in away: the user is deleted (the participant, balances and history stay), so they
+    /// cannot sign in and an open session ends at its next check. A sign-in can be given again later.
+    /// </summary>
+    public async Task RevokeParticipantSignInAsync(long participantId, string actorId, CancellationToken cancellationToken = default)
+    {
+        await using var work = await BeginAsync(actorId, cancellationToken);
+        var (participant, user) = await work.ParticipantSignInAsync(participantId, cancellationToken);
+        participant.UserId = null;
+        await work.Db.SaveChangesAsync(cancellationToken);
+        Check(await work.Users.DeleteAsync(user), work.Users);
+        work.Db.Audit(work.ActorName, "participant.sign_in_revoked", nameof(Participant), participant.Id, participant.Email);
+        await work.CommitAsync(null, null, null, cancellationToken);
     }
 
     /// <summary>Lets a participant sign in to the Portal with their email and this initial password.</summary>
@@ -146,8 +180,8 @@ public sealed class UserAdministrationService(IServiceScopeFactory scopes, TimeP
             UserName = participant.Email, Email = participant.Email, EmailConfirmed = true, DisplayName = participant.Name,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
-        Check(await work.Users.CreateAsync(user, password ?? ""));
-        Check(await work.Users.AddToRoleAsync(user, Roles.Participant));
+        Check(await work.Users.CreateAsync(user, password ?? ""), work.Users);
+        Check(await work.Users.AddToRoleAsync(user, Roles.Participant), work.Users);
         participant.UserId = user.Id;
         work.Db.Audit(work.ActorName, "participant.sign_in_created", nameof(Participant), participant.Id, participant.Email);
         await work.CommitAsync(null, null, null, cancellationToken);
@@ -184,8 +218,8 @@ public sealed class UserAdministrationService(IServiceScopeFactory scopes, TimeP
             throw PortalException.Invalid($"Only the Owner may change {(targetRole == Roles.Owner ? "the Owner" : "an Admin")}.", "role");
     }
 
-    /// <summary>Identity's complaints, named by the form field they are about.</summary>
-    private static void Check(IdentityResult result)
+    /// <summary>Identity's complaints, named by the form field they are about; password rules in plain words.</summary>
+    private static void Check(IdentityResult result, UserManager<AppUser> users)
     {
         if (result.Succeeded)
             return;
@@ -198,10 +232,10 @@ public sealed class UserAdministrationService(IServiceScopeFactory scopes, TimeP
             _ => null,
         };
         // Every broken password rule is worth showing; a taken email is reported once (it is also the user name).
-        var errors = field == "password"
-            ? result.Errors.Where(e => e.Code.StartsWith("Password", StringComparison.Ordinal)).Select(e => e.Description)
-            : [(result.Errors.FirstOrDefault(e => e.Code == "DuplicateEmail") ?? first).Description];
-        throw PortalException.Invalid(string.Join(" ", errors), field);
+        var message = field == "password"
+            ? PasswordMessages.Describe(result.Errors, users.Options.Password)
+            : (result.Errors.FirstOrDefault(e => e.Code == "DuplicateEmail") ?? first).Description;
+        throw PortalException.Invalid(message, field);
     }
 
     private async Task<Work> BeginAsync(string actorId, CancellationToken cancellationToken)
@@ -245,6 +279,15 @@ public sealed class UserAdministrationService(IServiceScopeFactory scopes, TimeP
             var role = roles.Where(r => r is Roles.Owner or Roles.Admin or Roles.TeamMember).OrderBy(Rank).FirstOrDefault()
                 ?? throw PortalException.NotFound("The team member");
             return (user, role);
+        }
+
+        /// <summary>A participant and the user they sign in as; a participant without a sign-in has nothing to reset or revoke.</summary>
+        public async Task<(Participant Participant, AppUser User)> ParticipantSignInAsync(long participantId, CancellationToken cancellationToken)
+        {
+            var participant = await db.Participants.FirstOrDefaultAsync(p => p.Id == participantId, cancellationToken)
+                ?? throw PortalException.NotFound("The participant");
+            var user = participant.UserId is null ? null : await users.FindByIdAsync(participant.UserId);
+            return (participant, user ?? throw PortalException.Invalid("This participant has no Portal sign-in.", code: "no_sign_in"));
         }
 
         public async Task CommitAsync(string? action, string? userId, string? details, CancellationToken cancellationToken)

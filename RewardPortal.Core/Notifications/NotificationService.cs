@@ -189,10 +189,7 @@ public sealed class NotificationService(
     {
         var errors = await ValidateAsync(input, cancellationToken);
         if (errors.Count > 0)
-        {
-            var (field, message) = errors.First();
-            throw PortalException.Invalid(message, field);
-        }
+            throw PortalException.Invalid(errors);
     }
 
     private static async Task ApplyAsync(RewardPortalDbContext db, Notification notification, NotificationInput input, DateTime now, CancellationToken cancellationToken)

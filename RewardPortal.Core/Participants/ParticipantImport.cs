@@ -13,9 +13,17 @@ public record ImportRowError(int Row, string? Email, string Message);
 /// What an import did. Balances are credited only to participants the import created: for participants that already
 /// existed, the balance columns are ignored (counted in <see cref="BalancesIgnored"/>), so a re-import never pays twice.
 /// </summary>
+/// <param name="Skipped">Rows for participants who already existed, left alone because updating them was not chosen.</param>
 public record ParticipantImportSummary(
-    int Rows, int Created, int Updated, int Failed, int Credited, int BalancesIgnored, IReadOnlyList<ImportRowError> Errors)
+    int Rows, int Created, int Updated, int Failed, int Credited, int BalancesIgnored, IReadOnlyList<ImportRowError> Errors, int Skipped = 0)
 {
     /// <summary>Errors are listed up to a limit; <see cref="Failed"/> counts them all.</summary>
     public bool ErrorsTruncated => Errors.Count < Failed;
 }
+
+/// <summary>A row of the preview: a participant the import would create, or one it would update with these changes.</summary>
+public record ImportPreviewRow(int Row, string Email, string Name, IReadOnlyList<string> Changes);
+
+/// <summary>What an import would do, before it writes anything. Rows that match a participant and change nothing are only counted.</summary>
+public record ParticipantImportPreview(
+    int Rows, IReadOnlyList<ImportPreviewRow> New, IReadOnlyList<ImportPreviewRow> Updated, int Unchanged, int Refused, IReadOnlyList<ImportRowError> Errors);

@@ -9,9 +9,10 @@ using RewardPortal.Core.Events;
 namespace RewardPortal.Core.Participants;
 
 /// <summary>
-/// Imports participants (and opening balances) from a CSV. Rows are matched by email: a known email updates the name,
-/// address and custom fields (blank cells keep what is there); a new email creates the participant and credits its
-/// balances, with ledger entries and events. A bad row is reported and skipped; the good rows around it still go in.
+/// Imports participants (and opening balances) from a CSV, after a preview of what it would do. Rows are matched by
+/// email: a known email updates the name, address and custom fields (blank cells keep what is there) only when the
+/// admin chose to update existing participants; a new email creates the participant and credits its balances, with
+/// ledger entries and events. A bad row is reported and skipped; the good rows around it still go in.
 /// Rows are written in batches, one transaction each, so a large file neither holds one long lock nor loses everything to one failure.
 /// </summary>
 public sealed class ParticipantImportService(
@@ -22,7 +23,37 @@ public sealed class ParticipantImportService(
     internal const int BatchSize = 500;
     internal const string CreditReason = "Opening balance (import)";
 
-    public async Task<ParticipantImportSummary> ImportAsync(Stream csv, string actor, IProgress<ImportProgress>? progress = null,
+    /// <summary>What an import of this file would do, writing nothing: new rows, updates with their changed fields, refused rows.</summary>
+    public async Task<ParticipantImportPreview> PreviewAsync(Stream csv, CancellationToken cancellationToken = default)
+    {
+        var rows = await ParticipantCsv.ReadAsync(csv, MaxRows, cancellationToken);
+        var tally = new Tally();
+        var seenEmails = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var parsed = rows.Select(r => Parse(r, seenEmails, tally)).OfType<ImportRow>().ToList();
+        var created = new List<ImportPreviewRow>();
+        var updated = new List<ImportPreviewRow>();
+        var unchanged = 0;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        foreach (var chunk in parsed.Chunk(BatchSize))
+        {
+            var emails = chunk.Select(r => r.Details.Email).ToList();
+            var existing = (await db.Participants.AsNoTracking().Where(p => emails.Contains(p.Email)).ToListAsync(cancellationToken))
+                .ToDictionary(p => p.Email, StringComparer.OrdinalIgnoreCase);
+            foreach (var row in chunk)
+            {
+                if (!existing.TryGetValue(row.Details.Email, out var participant))
+                    created.Add(new ImportPreviewRow(row.Row, row.Details.Email, row.Details.Name.Trim(), []));
+                else if (Changes(participant, row) is { Count: > 0 } changes)
+                    updated.Add(new ImportPreviewRow(row.Row, row.Details.Email, row.Details.Name.Trim(), changes));
+                else
+                    unchanged++;
+            }
+        }
+        return new ParticipantImportPreview(rows.Count, created, updated, unchanged, tally.Failed, tally.Errors);
+    }
+
+    /// <param name="updateExisting">Whether rows for participants who already exist change them; otherwise they are left alone (and counted as skipped).</param>
+    public async Task<ParticipantImportSummary> ImportAsync(Stream csv, string actor, bool updateExisting, IProgress<ImportProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         var rows = await ParticipantCsv.ReadAsync(csv, MaxRows, cancellationToken);
@@ -38,16 +69,16 @@ public sealed class ParticipantImportService(
                 batch.Add(row);
             if (batch.Count == BatchSize || i == rows.Count - 1)
             {
-                await WriteAsync(batch, actor, tally, cancellationToken);
+                await WriteAsync(batch, actor, updateExisting, tally, cancellationToken);
                 batch.Clear();
                 progress?.Report(new ImportProgress(i + 1, rows.Count));
             }
         }
 
-        var summary = new ParticipantImportSummary(rows.Count, tally.Created, tally.Updated, tally.Failed, tally.Credited, tally.BalancesIgnored, tally.Errors);
+        var summary = new ParticipantImportSummary(rows.Count, tally.Created, tally.Updated, tally.Failed, tally.Credited, tally.BalancesIgnored, tally.Errors, tally.Skipped);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.Audit(actor, "participants.import_finished", nameof(Participant), null,
-            $"{summary.Rows} rows: {summary.Created} created, {summary.Updated} updated, {summary.Failed} failed, {summary.Credited} credited, {summary.BalancesIgnored} balances ignored");
+            $"{summary.Rows} rows: {summary.Created} created, {summary.Updated} updated, {summary.Skipped} existing left alone, {summary.Failed} failed, {summary.Credited} credited, {summary.BalancesIgnored} balances ignored");
         await db.SaveChangesAsync(cancellationToken);
         return summary;
     }
@@ -107,19 +138,19 @@ public sealed class ParticipantImportService(
     }
 
     /// <summary>Writes a batch in one transaction; if the batch fails as a whole, each row is tried alone so only the bad one is lost.</summary>
-    private async Task WriteAsync(List<ImportRow> batch, string actor, Tally tally, CancellationToken cancellationToken)
+    private async Task WriteAsync(List<ImportRow> batch, string actor, bool updateExisting, Tally tally, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
             return;
         try
         {
-            var outcome = await WriteBatchAsync(batch, actor, cancellationToken);
+            var outcome = await WriteBatchAsync(batch, actor, updateExisting, cancellationToken);
             tally.Add(outcome);
         }
         catch (Exception e) when (e is DbUpdateException or PortalException && batch.Count > 1)
         {
             foreach (var row in batch)
-                await WriteAsync([row], actor, tally, cancellationToken);
+                await WriteAsync([row], actor, updateExisting, tally, cancellationToken);
         }
         catch (Exception e) when (e is DbUpdateException or PortalException)
         {
@@ -127,7 +158,7 @@ public sealed class ParticipantImportService(
         }
     }
 
-    private async Task<Outcome> WriteBatchAsync(List<ImportRow> batch, string actor, CancellationToken cancellationToken)
+    private async Task<Outcome> WriteBatchAsync(List<ImportRow> batch, string actor, bool updateExisting, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var outcome = new Outcome();
@@ -138,10 +169,18 @@ public sealed class ParticipantImportService(
             .ToDictionary(p => p.Email, StringComparer.OrdinalIgnoreCase);
 
         var created = new List<(Participant Participant, ImportRow Row)>();
+        var changed = new List<string>();
         foreach (var row in batch)
         {
             if (existing.TryGetValue(row.Details.Email, out var participant))
             {
+                if (!updateExisting)
+                {
+                    outcome.Skipped++;
+                    continue;
+                }
+                if (Changes(participant, row) is { Count: > 0 } changes)
+                    changed.Add($"{participant.Email}: {string.Join(", ", changes)}");
                 Merge(participant, row);
                 outcome.Updated++;
                 if (row.Points > 0 || row.CashMinor > 0)
@@ -178,7 +217,8 @@ public sealed class ParticipantImportService(
         await events.RecordAllAsync(db, EventTypes.PointsAwarded, credits, cancellationToken);
         outcome.Created = created.Count;
         db.Audit(actor, "participants.imported", nameof(Participant), null,
-            $"rows {batch[0].Row}-{batch[^1].Row}: {outcome.Created} created, {outcome.Updated} updated, {outcome.Credited} credited");
+            $"rows {batch[0].Row}-{batch[^1].Row}: {outcome.Created} created, {outcome.Updated} updated, {outcome.Skipped} existing left alone, {outcome.Credited} credited"
+            + (changed.Count == 0 ? "" : $". Changed: {string.Join("; ", changed)}"));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (created.Count > 0)
@@ -196,6 +236,28 @@ public sealed class ParticipantImportService(
             Kind = LedgerEntryKind.Award, Reason = CreditReason, Actor = actor, CreatedAt = now,
         });
         return new CreditEventData(after, currency, amount, balance, CreditReason);
+    }
+
+    /// <summary>What <see cref="Merge"/> would change, field by field ("city: London → Paris"); empty when nothing.</summary>
+    private static List<string> Changes(Participant participant, ImportRow row)
+    {
+        var changes = new List<string>();
+        void Compare(string field, string? before, string? after)
+        {
+            if (after is not null && after != before)
+                changes.Add($"{field}: {(string.IsNullOrEmpty(before) ? "(blank)" : before)} → {after}");
+        }
+        Compare("name", participant.Name, row.Details.Name.Trim());
+        var (was, now) = (participant.Address, row.Details.Address);
+        Compare("line1", was.Line1, now.Line1);
+        Compare("line2", was.Line2, now.Line2);
+        Compare("city", was.City, now.City);
+        Compare("region", was.Region, now.Region);
+        Compare("postal code", was.PostalCode, now.PostalCode);
+        Compare("country", was.Country, now.Country);
+        foreach (var (key, value) in row.Details.CustomFields)
+            Compare(key, participant.CustomFields.GetValueOrDefault(key), value);
+        return changes;
     }
 
     /// <summary>A known participant takes the file's non-blank cells; blank cells keep what is there.</summary>
@@ -220,18 +282,19 @@ public sealed class ParticipantImportService(
 
     private sealed class Outcome
     {
-        public int Created, Updated, Credited, BalancesIgnored;
+        public int Created, Updated, Skipped, Credited, BalancesIgnored;
     }
 
     private sealed class Tally
     {
-        public int Created, Updated, Credited, BalancesIgnored, Failed;
+        public int Created, Updated, Skipped, Credited, BalancesIgnored, Failed;
         public List<ImportRowError> Errors { get; } = [];
 
         public void Add(Outcome outcome)
         {
             Created += outcome.Created;
             Updated += outcome.Updated;
+            Skipped += outcome.Skipped;
             Credited += outcome.Credited;
             BalancesIgnored += outcome.BalancesIgnored;
         }

@@ -173,26 +173,30 @@ public sealed class ParticipantService(
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    internal static void Validate(NewParticipant input)
+    /// <summary>Every broken rule of the input at once, each on its field.</summary>
+    public static void Validate(NewParticipant input)
     {
+        var errors = new ValidationErrors();
         var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(input, new ValidationContext(input), results, validateAllProperties: true))
+        Validator.TryValidateObject(input, new ValidationContext(input), results, validateAllProperties: true);
+        foreach (var result in results)
         {
-            var first = results[0];
-            var field = first.MemberNames.FirstOrDefault();
-            throw PortalException.Invalid(first.ErrorMessage ?? "Invalid input.", field is null ? null : char.ToLowerInvariant(field[0]) + field[1..]);
+            var field = result.MemberNames.FirstOrDefault();
+            errors.Add(field is null ? "" : char.ToLowerInvariant(field[0]) + field[1..], result.ErrorMessage ?? "Invalid input.");
         }
         if (input.CustomFields.Count > MaxCustomFields)
-            throw PortalException.Invalid($"At most {MaxCustomFields} custom fields.", "customFields");
+            errors.Add("customFields", $"At most {MaxCustomFields} custom fields.");
         if (input.CustomFields.Any(f => string.IsNullOrWhiteSpace(f.Key) || f.Key.Length > 100 || f.Value?.Length > 1000))
-            throw PortalException.Invalid("Custom field names must be 1 to 100 characters and values at most 1000.", "customFields");
-        KeyValueRules.Validate(input.CustomFields, "customFields");
-        TextRules.RequireSingleLine(input.Name, "name", "The name");
-        TextRules.RequireSingleLine(input.Email, "email", "The email");
+            errors.Add("customFields", "Custom field names must be 1 to 100 characters and values at most 1000.");
+        errors.Check(() => KeyValueRules.Validate(input.CustomFields, "customFields"));
+        errors.Check(() => TextRules.RequireSingleLine(input.Name, "name", "The name"));
+        errors.Check(() => TextRules.RequireSingleLine(input.Email, "email", "The email"));
         var address = input.Address ?? new PostalAddress();
-        if (new[] { address.Line1, address.Line2, address.City, address.Region, address.PostalCode, address.Country }.Any(part => part?.Length > 200))
-            throw PortalException.Invalid("Each part of the address is at most 200 characters.", "address");
-        if (new[] { address.Line1, address.Line2, address.City, address.Region, address.PostalCode, address.Country }.Any(part => part is not null && !TextRules.IsSingleLine(part)))
-            throw PortalException.Invalid($"Each part of the address {TextRules.SingleLineRule}.", "address");
+        string?[] parts = [address.Line1, address.Line2, address.City, address.Region, address.PostalCode, address.Country];
+        if (parts.Any(part => part?.Length > 200))
+            errors.Add("address", "Each part of the address is at most 200 characters.");
+        if (parts.Any(part => part is not null && !TextRules.IsSingleLine(part)))
+            errors.Add("address", $"Each part of the address {TextRules.SingleLineRule}.");
+        errors.ThrowIfAny();
     }
 }

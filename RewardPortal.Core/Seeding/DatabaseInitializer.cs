@@ -61,12 +61,12 @@ public sealed class DatabaseInitializer(
         if (generated)
             password = GeneratePassword();
 
-        var owner = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Owner", CreatedAt = DateTime.UtcNow };
+        var owner = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Owner", CreatedAt = DateTime.UtcNow, MustChangePassword = generated };
         Check(await users.CreateAsync(owner, password!), "create the Owner");
         Check(await users.AddToRoleAsync(owner, Roles.Owner), "make the Owner");
 
         if (generated)
-            logger.LogWarning("First run: created the Owner {Email} with password {Password}. It is shown only this once: sign in and change it.", email, password);
+            logger.LogWarning("First run: created the Owner {Email} with password {Password}. It is shown only this once: sign in and replace it (you will be asked to).", email, password);
         else
             logger.LogInformation("First run: created the Owner {Email} with the password from Bootstrap:OwnerPassword.", email);
         return owner;

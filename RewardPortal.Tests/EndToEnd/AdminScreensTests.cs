@@ -76,4 +76,44 @@ public sealed class AdminScreensTests
         await page.GetByTestId("save").WaitForAsync();
         await BrowserSession.ScreenshotAsync(page, "phone-notification-dialog");
     }
+
+    [BrowserFact]
+    public async Task ACsvImportIsPreviewedThenConfirmedAndTheAuditSaysWhatChanged()
+    {
+        using var factory = new PortalFactory(new() { ["Seed:Demo"] = "true" });
+        var address = factory.StartOnRealPort();
+        await using var browser = await BrowserSession.StartAsync(address);
+        foreach (var phone in new[] { false, true })
+        {
+            var page = await browser.NewPageAsync(phone);
+            await BrowserSession.SignInAsync(page, "admin@example.com", DemoSeeder.DemoPassword);
+            await Ui.GotoAsync(page, "/admin/participants");
+            await page.GetByTestId("import-participants").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("import-upload")).ToBeEnabledAsync();
+            var csv = phone
+                ? "name,email\nAda Lovelace,ada@example.com\n"
+                : "name,email,city,T-shirt size\nAda Lovelace,ada@example.com,Paris,L\nKatherine Johnson,katherine@example.com,Hampton,S\nNobody,not-an-email,,\n";
+            await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "people.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv) });
+
+            if (phone)
+            {
+                await Assertions.Expect(page.GetByTestId("import-preview")).ToContainTextAsync("1 unchanged");
+                await BrowserSession.ScreenshotAsync(page, "import-preview-phone");
+                continue;
+            }
+            await Assertions.Expect(page.GetByTestId("import-preview")).ToContainTextAsync("1 new, 1 would update an existing participant");
+            await Assertions.Expect(page.GetByTestId("import-preview-updated")).ToContainTextAsync("city: London → Paris");
+            await Assertions.Expect(page.GetByTestId("import-preview-refused")).ToContainTextAsync("not-an-email");
+            await page.GetByTestId("import-update-existing").ClickAsync();
+            await BrowserSession.ScreenshotAsync(page, "import-preview");
+            await page.GetByTestId("import-confirm").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("import-summary")).ToContainTextAsync("1 created, 1 updated, 1 not imported");
+            await page.GetByTestId("import-close").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("participant-total")).ToHaveTextAsync("4 participants");
+
+            await Ui.GotoAsync(page, "/admin/audit");
+            await Assertions.Expect(page.Locator("[data-testid=audit] tbody tr", new() { HasText = "participants.imported" }).First)
+                .ToContainTextAsync("ada@example.com: city: London → Paris, T-shirt size: M → L");
+        }
+    }
 }

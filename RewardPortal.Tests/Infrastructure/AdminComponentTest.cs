@@ -24,6 +24,7 @@ public abstract class AdminComponentTest : ComponentTest
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<RewardPortalDbContext>()
             .AddDefaultTokenProviders();
+        services.AddSingleton<RewardPortal.Web.Auth.SignInRenewal>();
     }
 
     protected IRenderedComponent<MudDialogProvider> Dialogs { get; private set; } = default!;
@@ -52,6 +53,7 @@ public abstract class AdminComponentTest : ComponentTest
         ActorEmail = email;
         Auth.SetAuthorized(email);
         Auth.SetRoles(role);
+        Auth.SetPolicies(RolePolicies.For(role));
         Auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, ActorId));
         return ActorId;
     }

@@ -52,6 +52,7 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
     {
         Auth.SetAuthorized(email);
         Auth.SetRoles(roles);
+        Auth.SetPolicies(RolePolicies.For(roles));
         Auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, email));
     }
 

@@ -5,6 +5,8 @@ using MudBlazor;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
+using RewardPortal.Core.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.Participants;
 using RewardPortal.Tests.Infrastructure;
 using RewardPortal.Web.Components.Pages.Admin;
@@ -46,6 +48,33 @@ public sealed class ParticipantDetailTests : AdminComponentTest
         Assert.Contains("Unsuspend", page.Find("[data-testid=participant-suspend]").TextContent);
         await using var db = Database.CreateDbContext();
         Assert.Equal("participant.suspended", (await db.AuditEntries.OrderBy(a => a.Id).LastAsync()).Action);
+    }
+
+    [Fact]
+    public async Task AnAdminResetsThePasswordAndThenRevokesPortalAccessFromTheDetail()
+    {
+        var ada = await CreateAdaAsync();
+        await Services.GetRequiredService<UserAdministrationService>().CreateParticipantSignInAsync(ada, TestUsers.Password, ActorId);
+        var page = Render<ParticipantDetail>(p => p.Add(c => c.Id, ada));
+
+        page.WaitForElement("[data-testid=participant-reset-password]").Click();
+        Dialogs.WaitForElement("[data-testid=password-save]");
+        Dialogs.Find("[data-testid=password]").Change("Reset-Passw0rd!");
+        Dialogs.Find("[data-testid=password-save]").Click();
+        await WaitForAsync(async () => await LastAuditActionAsync() == "participant.password_reset");
+
+        page.Find("[data-testid=participant-revoke-sign-in]").Click();
+        Dialogs.WaitForElements("button").Single(b => b.TextContent.Trim() == "Revoke").Click();
+
+        page.WaitForElement("[data-testid=participant-create-sign-in]");
+        Assert.Empty(page.FindAll("[data-testid=participant-revoke-sign-in]"));
+        Assert.Equal("participant.sign_in_revoked", await LastAuditActionAsync());
+    }
+
+    private async Task<string> LastAuditActionAsync()
+    {
+        await using var db = Database.CreateDbContext();
+        return (await db.AuditEntries.OrderBy(a => a.Id).LastAsync()).Action;
     }
 
     [Fact]
@@ -99,9 +128,11 @@ public sealed class ParticipantDetailTests : AdminComponentTest
         var existing = await CreateAdaAsync();
         var dialog = await OpenDialogAsync<ParticipantImportDialog>();
         dialog.WaitForElement("[data-testid=import-rules]");
-        var csv = "name,email,points\nAda Lovelace,ada@example.com,100\nGrace Hopper,grace@example.com,300\nNobody,not-an-email,5\n";
+        var csv = "name,email,points\nAda King,ada@example.com,100\nGrace Hopper,grace@example.com,300\nNobody,not-an-email,5\n";
 
-        await dialog.InvokeAsync(() => dialog.Instance.ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv))));
+        await dialog.InvokeAsync(() => dialog.Instance.PreviewAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv))));
+        dialog.WaitForElement("[data-testid=import-update-existing]").Change(true);
+        dialog.Find("[data-testid=import-confirm]").Click();
 
         var summary = dialog.WaitForElement("[data-testid=import-summary]").TextContent;
         Assert.Contains("3 rows: 1 created, 1 updated, 1 not imported.", summary);
@@ -117,12 +148,38 @@ public sealed class ParticipantDetailTests : AdminComponentTest
     }
 
     [Fact]
+    public async Task TheImportPreviewsNewUpdatedAndRefusedRowsAndLeavesExistingParticipantsAloneUnlessAsked()
+    {
+        var existing = await CreateAdaAsync();
+        var dialog = await OpenDialogAsync<ParticipantImportDialog>();
+        dialog.WaitForElement("[data-testid=import-rules]");
+        var csv = "name,email,city,T-shirt size\nAda King,ada@example.com,Paris,L\nGrace Hopper,grace@example.com,,\nNobody,not-an-email,,\n";
+
+        await dialog.InvokeAsync(() => dialog.Instance.PreviewAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv))));
+
+        Assert.Contains("3 rows: 1 new, 1 would update an existing participant, 0 unchanged, 1 refused.",
+            System.Text.RegularExpressions.Regex.Replace(dialog.WaitForElement("[data-testid=import-preview]").TextContent, @"\s+", " "));
+        Assert.Contains("name: Ada Lovelace → Ada King; city: London → Paris; T-shirt size: M → L", dialog.Find("[data-testid=import-preview-updated]").TextContent);
+        Assert.Contains("not-an-email", dialog.Find("[data-testid=import-preview-refused]").TextContent);
+        Assert.Contains("Grace Hopper", dialog.Find("[data-testid=import-preview-new]").TextContent);
+        await using (var before = Database.CreateDbContext())
+            Assert.Equal(1, await before.Participants.CountAsync());
+
+        dialog.Find("[data-testid=import-confirm]").Click();
+
+        Assert.Contains("1 existing participants were left as they were.", dialog.WaitForElement("[data-testid=import-skipped]").TextContent);
+        await using var db = Database.CreateDbContext();
+        Assert.Equal("Ada Lovelace", (await db.Participants.SingleAsync(p => p.Id == existing)).Name);
+        Assert.Equal(2, await db.Participants.CountAsync());
+    }
+
+    [Fact]
     public async Task AFileWithoutTheRequiredColumnsShowsWhyInTheImportDialog()
     {
         var dialog = await OpenDialogAsync<ParticipantImportDialog>();
         dialog.WaitForElement("[data-testid=import-rules]");
 
-        await dialog.InvokeAsync(() => dialog.Instance.ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes("full name,mail\nA,b@c.d\n"))));
+        await dialog.InvokeAsync(() => dialog.Instance.PreviewAsync(new MemoryStream(Encoding.UTF8.GetBytes("full name,mail\nA,b@c.d\n"))));
 
         Assert.Contains("at least 'name' and 'email'", dialog.WaitForElement("[data-testid=import-error]").TextContent);
     }

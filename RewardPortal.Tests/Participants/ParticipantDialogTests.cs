@@ -26,6 +26,21 @@ public sealed class ParticipantDialogTests : AdminComponentTest
     }
 
     [Fact]
+    public async Task SaveShowsTheNameTheEmailAndThePasswordProblemsTogether()
+    {
+        var dialog = await OpenAsync();
+        dialog.Find("[data-testid=participant-email]").Change("grace at navy");
+        dialog.Find("input[data-testid=participant-with-sign-in]").Change(true);
+        dialog.WaitForElement("[data-testid=participant-password]").Change("short");
+
+        dialog.Find("[data-testid=participant-save]").Click();
+
+        dialog.WaitForAssertion(() => Assert.Contains("The Name field is required.", FieldText(dialog, "participant-name")));
+        Assert.Contains("not a valid e-mail address", FieldText(dialog, "participant-email"));
+        Assert.Contains("The password needs at least 10 characters", FieldText(dialog, "participant-password"));
+    }
+
+    [Fact]
     public async Task AWeakInitialPasswordIsShownOnThePasswordFieldAndNothingIsCreated()
     {
         var dialog = await OpenAsync();

@@ -33,7 +33,7 @@ public sealed class ParticipantImportServiceTests : IDisposable
         """;
 
     private Task<ParticipantImportSummary> ImportAsync(string csv, IProgress<ImportProgress>? progress = null) =>
-        importer.ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), Actor, progress);
+        importer.ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), Actor, updateExisting: true, progress);
 
     [Fact]
     public async Task BadRowsAreReportedByRowAndTheGoodRowsGoIn()

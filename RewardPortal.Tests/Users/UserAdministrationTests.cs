@@ -56,7 +56,7 @@ public sealed class UserAdministrationTests(UserAdministrationTests.Fixture fixt
         Assert.Equal("password", error.Field);
         Assert.Contains("at least 10 characters", error.Message);
         Assert.Contains("digit", error.Message);
-        Assert.Contains("uppercase", error.Message);
+        Assert.Contains("upper-case letter", error.Message);
         Assert.DoesNotContain(await Users.ListStaffAsync(), u => u.Email == "weak@test.local");
     }
 

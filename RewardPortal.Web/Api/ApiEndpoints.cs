@@ -23,9 +23,11 @@ internal static class ApiEndpoints
         api.MapWebhooksApi();
         api.MapDeliveriesApi();
 
+        // Scalar serves its script from the package itself; what would reach the internet (its fonts' CDN, telemetry,
+        // the AI agent, the hosted tools bar) is turned off, so the page works where the server has no internet and
+        // under the content security policy.
         app.MapScalarApiReference("/api/reference", o => o.WithTitle("RewardPortal API").WithOpenApiRoutePattern("/openapi/{documentName}.json")
-                // Its default fonts come from Scalar's own server, which the content security policy (and an offline install) refuses.
-                .DisableDefaultFonts())
+                .DisableDefaultFonts().DisableTelemetry().DisableAgent().DisableMcp().HideDeveloperTools())
             .RequireStaffUnlessPublic(app.ServiceProvider.GetRequiredService<IConfiguration>());
         return app;
     }

@@ -49,12 +49,15 @@ internal sealed class ApiExceptionHandler : IExceptionHandler
     {
         PortalErrorKind.NotFound => Problem(404, "Not found", e.Message),
         PortalErrorKind.Conflict => Problem(409, "Conflict", e.Message, e.Code),
-        _ => e.Field is null ? Problem(422, "Unprocessable request", e.Message, e.Code) : Invalid(e.Field, e.Message, e.Code),
+        _ => e.Errors.Count == 0 ? Problem(422, "Unprocessable request", e.Message, e.Code) : Invalid(e.Errors, e.Message, e.Code),
     };
 
-    internal static ProblemDetails Invalid(string field, string message, string? code = null)
+    internal static ProblemDetails Invalid(string field, string message, string? code = null) =>
+        Invalid(new Dictionary<string, string> { [field] = message }, message, code);
+
+    private static ProblemDetails Invalid(IReadOnlyDictionary<string, string> errors, string message, string? code)
     {
-        var problem = new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        var problem = new ValidationProblemDetails(errors.Where(e => e.Key.Length > 0).ToDictionary(e => e.Key, e => new[] { e.Value }))
         {
             Status = 422,
             Title = "One or more fields are invalid",

@@ -60,9 +60,9 @@ internal static partial class WebhooksApi
         {
             return await action();
         }
-        catch (PortalException e) when (e.Field is "webhookUrl" or "eventTypes")
+        catch (PortalException e) when (e.Errors.Keys.Any(f => f is "webhookUrl" or "eventTypes"))
         {
-            throw new PortalException(e.Kind, e.Message, e.Field == "webhookUrl" ? "url" : "events", e.Code);
+            throw PortalException.Invalid(e.Errors.ToDictionary(f => f.Key switch { "webhookUrl" => "url", "eventTypes" => "events", _ => f.Key }, f => f.Value));
         }
     }
 

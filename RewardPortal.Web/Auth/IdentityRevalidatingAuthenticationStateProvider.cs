@@ -3,13 +3,14 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using RewardPortal.Core.Data;
 using RewardPortal.Core.Identity;
 
 namespace RewardPortal.Web.Auth;
 
 /// <summary>
-/// Checks an open circuit's user against the database every interval: a user who was disabled, or whose security stamp
-/// changed (password reset), loses the circuit's authentication instead of keeping it until the tab closes.
+/// Checks an open circuit's user against the database every interval: a user who was disabled, a participant who was
+/// suspended, or a user whose security stamp changed (password reset), loses the circuit's authentication instead of keeping it until the tab closes.
 /// </summary>
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
     ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<IdentityOptions> identityOptions)
@@ -26,7 +27,7 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var principal = authenticationState.User;
         var user = await users.GetUserAsync(principal);
-        if (user is null || user.IsDisabled)
+        if (user is null || !await PortalAccess.MaySignInAsync(scope.ServiceProvider.GetRequiredService<RewardPortalDbContext>(), user, cancellationToken))
             return false;
         if (!users.SupportsUserSecurityStamp)
             return true;

@@ -47,6 +47,7 @@ internal static class WebApplicationBuilderExtensions
                 o.Password.RequiredLength = 10;
             })
             .AddEntityFrameworkStores<RewardPortalDbContext>()
+            .AddSignInManager<PortalSignInManager>()
             .AddDefaultTokenProviders();
         // Secure whenever the request is HTTPS, as seen through a trusted proxy (ForwardedHeaders); the default is never.
         services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
@@ -66,6 +67,7 @@ internal static class WebApplicationBuilderExtensions
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddCascadingAuthenticationState();
+        services.AddSingleton<SignInRenewal>();
         // Disabling a user or resetting a password changes the security stamp; cookies and open circuits notice within a minute.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = IdentityRevalidatingAuthenticationStateProvider.Interval);
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();

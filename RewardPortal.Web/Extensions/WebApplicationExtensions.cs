@@ -55,6 +55,7 @@ internal static class WebApplicationExtensions
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
+        app.MapSignInRenewal();
         app.MapRewardPortalApi();
         app.MapOpenApi("/openapi/{documentName}.json").RequireStaffUnlessPublic(app.Configuration);
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false })

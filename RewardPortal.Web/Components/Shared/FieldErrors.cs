@@ -29,9 +29,19 @@ public sealed class FieldErrors(params string[] fields)
     public void Show(PortalException e)
     {
         Clear();
-        if (e.Field is not null && shown.Contains(e.Field))
-            byField[e.Field] = e.Message;
-        else
+        if (e.Errors.Count == 0)
+        {
             General = e.Message;
+            return;
+        }
+        var general = new List<string>();
+        foreach (var (field, message) in e.Errors)
+        {
+            if (shown.Contains(field))
+                byField[field] = message;
+            else
+                general.Add(message);
+        }
+        General = general.Count == 0 ? null : string.Join(" ", general);
     }
 }
