@@ -69,10 +69,18 @@ public sealed class SignInThrottle : IDisposable
 /// Checks a password against a hash of nothing, so that an unknown or disabled account takes as long to refuse as a
 /// known one: the answer's timing does not tell which emails have accounts.
 /// </summary>
-public sealed class DecoyPassword(IPasswordHasher<AppUser> hasher)
+public sealed class DecoyPassword
 {
     private static readonly AppUser Nobody = new();
-    private readonly Lazy<string> hash = new(() => hasher.HashPassword(Nobody, Guid.NewGuid().ToString("N")));
+    private readonly PasswordHasher<AppUser> hasher;
+    private readonly Lazy<string> hash;
+
+    // Identity registers its hasher as scoped; one built from the same options hashes alike and can live as long as this.
+    public DecoyPassword(IOptions<PasswordHasherOptions> options)
+    {
+        hasher = new PasswordHasher<AppUser>(options);
+        hash = new(() => hasher.HashPassword(Nobody, Guid.NewGuid().ToString("N")));
+    }
 
     public void Check(string password) => hasher.VerifyHashedPassword(Nobody, hash.Value, password);
 }
