@@ -29,6 +29,8 @@ public static class NotificationRules
             errors["name"] = "Give the notification a name.";
         else if (input.Name.Trim().Length > MaxNameLength)
             errors["name"] = $"The name is longer than {MaxNameLength} characters.";
+        else if (!TextRules.IsSingleLine(input.Name))
+            errors["name"] = $"The name {TextRules.SingleLineRule}.";
         if (!Enum.IsDefined(input.Channel))
             errors["channel"] = "Choose Email or Webhook.";
         if (input.EventTypes.Count == 0)

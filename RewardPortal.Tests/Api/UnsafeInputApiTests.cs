@@ -60,6 +60,8 @@ public sealed class UnsafeInputApiTests(UnsafeInputApiTests.Fixture fixture) : I
             .AssertProblemAsync(422, "reason");
         await (await api.PostJsonAsync("/api/v1/webhooks", new { url = "https://hooks.example.com/r", events = new[] { "participant.created" }, description = "CRM\u202Egnp.exe" }))
             .AssertProblemAsync(422, "description");
+        await (await api.PostJsonAsync("/api/v1/webhooks", new { name = "CRM\r\nOwner: approved", url = "https://hooks.example.com/r", events = new[] { "participant.created" } }))
+            .AssertProblemAsync(422, "name");
         Assert.Equal(0, (long)(await (await api.GetAsync($"/api/v1/participants/{participant}")).JsonAsync())["pointsBalance"]!);
     }
 
