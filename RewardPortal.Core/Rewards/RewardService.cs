@@ -109,27 +109,30 @@ public sealed class RewardService(IDbContextFactory<RewardPortalDbContext> dbFac
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>Every broken rule of the input at once, each on its field.</summary>
     internal static void Validate(RewardInput input)
     {
+        var errors = new ValidationErrors();
         var name = input.Name?.Trim() ?? "";
         if (name.Length is 0 or > 200)
-            throw PortalException.Invalid("Give the reward a name of 1 to 200 characters.", "name");
-        TextRules.RequireSingleLine(name, "name", "The name");
+            errors.Add("name", "Give the reward a name of 1 to 200 characters.");
+        errors.Check(() => TextRules.RequireSingleLine(name, "name", "The name"));
         if (input.Description?.Length > 4000)
-            throw PortalException.Invalid("The description is longer than 4000 characters.", "description");
+            errors.Add("description", "The description is longer than 4000 characters.");
         if (!Enum.IsDefined(input.Type))
-            throw PortalException.Invalid("Choose a reward type.", "type");
+            errors.Add("type", "Choose a reward type.");
         if (!Enum.IsDefined(input.CostCurrency))
-            throw PortalException.Invalid("Choose points or cash for the cost.", "costCurrency");
+            errors.Add("costCurrency", "Choose points or cash for the cost.");
         if (input.Cost <= 0)
-            throw PortalException.Invalid("The cost must be more than zero.", "cost");
-        if (input.Cost > Amounts.MaxAmount)
-            throw PortalException.Invalid("The cost is too large.", "cost");
+            errors.Add("cost", "The cost must be more than zero.");
+        else if (input.Cost > Amounts.MaxAmount)
+            errors.Add("cost", "The cost is too large.");
         if (input.SetStock && input.Stock is < 0 or > MaxStock)
-            throw PortalException.Invalid($"Stock is a whole number from 0 to {MaxStock:N0}, or blank for unlimited.", "stock");
+            errors.Add("stock", $"Stock is a whole number from 0 to {MaxStock:N0}, or blank for unlimited.");
         if (!string.IsNullOrWhiteSpace(input.ImageUrl) && !RewardImageUrl.IsAcceptable(input.ImageUrl.Trim()))
-            throw PortalException.Invalid(RewardImageUrl.Rule, "imageUrl");
-        KeyValueRules.Validate(input.Metadata, "metadata");
+            errors.Add("imageUrl", RewardImageUrl.Rule);
+        errors.Check(() => KeyValueRules.Validate(input.Metadata, "metadata"));
+        errors.ThrowIfAny();
     }
 
     private static void Apply(Reward reward, RewardInput input, DateTime now)

@@ -33,14 +33,20 @@ public sealed class RewardsPageTests : AdminComponentTest
     }
 
     [Fact]
-    public async Task SavingAnEmptyFormShowsTheNameMessageOnTheNameField()
+    public async Task SavingAFormWithSeveralMistakesShowsEveryMessageAtOnce()
     {
         var dialog = await OpenDialogAsync<RewardDialog>();
         dialog.WaitForElement("[data-testid=reward-save]");
+        dialog.Find("[data-testid=reward-image]").Change("ftp://example.com/card.png");
 
         dialog.Find("[data-testid=reward-save]").Click();
 
-        dialog.WaitForAssertion(() => Assert.Contains("Give the reward a name", FieldText(dialog, "reward-name-input")));
+        dialog.WaitForAssertion(() =>
+        {
+            Assert.Contains("Give the reward a name", FieldText(dialog, "reward-name-input"));
+            Assert.Contains("The cost must be more than zero", FieldText(dialog, "reward-cost"));
+            Assert.Contains("must be a full http:// or https:// address", FieldText(dialog, "reward-image"));
+        });
         await using var db = Database.CreateDbContext();
         Assert.False(await db.Rewards.AnyAsync());
     }
