@@ -68,6 +68,8 @@ public class PortalFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // As Development does for `dotnet run`: a singleton that takes a scoped service fails here, not on a newcomer's first run.
+        builder.UseDefaultServiceProvider(o => o.ValidateScopes = o.ValidateOnBuild = true);
         foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
