@@ -56,19 +56,8 @@ public sealed class SsrfTests : IAsyncLifetime
     public async Task AWebhookThatResolvesToAPrivateAddressIsRefusedAgainAtSendTime()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        long notificationId;
-        await using (var db = await factory.CreateDbContextAsync())
-        {
-            // Saved while the address was public (or by an older version): the send-time check still stops it.
-            var notification = new Notification
-            {
-                Channel = NotificationChannel.Webhook, EventTypes = [EventTypes.ParticipantCreated], WebhookUrl = receiver.Url(),
-                Secret = WebhookSecret.New(), CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
-            };
-            db.Notifications.Add(notification);
-            await db.SaveChangesAsync();
-            notificationId = notification.Id;
-        }
+        // Saved while the address was public (or by an older version): the send-time check still stops it.
+        var notificationId = await StoreWebhookPastTheSaveCheckAsync(receiver.Url());
 
         await factory.CreateParticipantAsync();
 
@@ -85,19 +74,8 @@ public sealed class SsrfTests : IAsyncLifetime
     [InlineData("http://hook:secret@127.0.0.1:9/hooks", "The URL may not contain a user name or password")]
     public async Task AnAddressRefusedAtSendTimeFailsAtOnceWithItsReasonAndAlertsTheOwner(string url, string reason)
     {
-        long notificationId;
-        await using (var db = await factory.CreateDbContextAsync())
-        {
-            // Stored by an older version, which let these through.
-            var notification = new Notification
-            {
-                Channel = NotificationChannel.Webhook, EventTypes = [EventTypes.ParticipantCreated], WebhookUrl = url,
-                Secret = WebhookSecret.New(), CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
-            };
-            db.Notifications.Add(notification);
-            await db.SaveChangesAsync();
-            notificationId = notification.Id;
-        }
+        // Stored by an older version, which let these through.
+        var notificationId = await StoreWebhookPastTheSaveCheckAsync(url);
 
         await factory.CreateParticipantAsync();
 
@@ -131,7 +109,21 @@ public sealed class SsrfTests : IAsyncLifetime
         Assert.False(result.Succeeded);
         Assert.StartsWith("Refused:", result.Error);
     }
+
+    private async Task<long> StoreWebhookPastTheSaveCheckAsync(string url)
+    {
+        await using var db = await factory.CreateDbContextAsync();
+        var notification = new Notification
+        {
+            Name = "Stored before the check", Channel = NotificationChannel.Webhook, EventTypes = [EventTypes.ParticipantCreated], WebhookUrl = url,
+            Secret = WebhookSecret.New(), CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+        };
+        db.Notifications.Add(notification);
+        await db.SaveChangesAsync();
+        return notification.Id;
+    }
 }
+
 
 public sealed class WebhookAddressGuardTests
 {
@@ -177,4 +169,5 @@ public sealed class WebhookAddressGuardTests
     [InlineData("2606:4700:4700::1111", true)]
     public void OnlyPublicAddressesArePublic(string address, bool isPublic) =>
         Assert.Equal(isPublic, WebhookAddressGuard.IsPublic(IPAddress.Parse(address)));
+
 }
