@@ -313,7 +313,12 @@ public sealed class DeliveryDispatcher : BackgroundService
         foreach (var (notificationId, turnedOffAt) in written.TurnedOff)
             Track(alerts.WebhookGoneAsync(notificationId, turnedOffAt));
         if (written.Failed.Count > 0)
-            Track(alerts.DeliveriesFailedAsync(written.Failed));
+        {
+            foreach (var failed in written.Failed)
+                using (LogScopes.Delivery(logger, failed.DeliveryId, failed.MessageId))
+                    logger.LogWarning("Delivery {DeliveryId} failed for good: {Error}", failed.DeliveryId, failed.Error);
+            Track(alerts.DeliveriesFailedAsync(written.Failed.Select(f => (f.NotificationId, f.Error)).ToList()));
+        }
 
         void Track(Task task)
         {
@@ -446,7 +451,8 @@ public sealed class DeliveryDispatcher : BackgroundService
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Email delivery {DeliveryId} failed unexpectedly.", work.Id);
+            using (LogScopes.Delivery(logger, work.Id, work.MessageId))
+                logger.LogError(e, "Email delivery {DeliveryId} failed unexpectedly.", work.Id);
             result = AttemptResult.NotSent(clock.GetUtcNow().UtcDateTime, $"Unexpected error: {e.Message}", permanent: false);
         }
         Finish(work, target, lane, result, stopping);

@@ -12,10 +12,13 @@ internal sealed record Outcome(DeliveryWork Work, DeliveryTarget Target, Attempt
 /// What the written outcomes call for after the commit: failure alerts, an alert for each webhook this batch turned
 /// off because its receiver answered 410 Gone (with when), and the next retry's wake-up.
 /// </summary>
-internal sealed record WrittenOutcomes(List<(long NotificationId, string? Error)> Failed, List<(long NotificationId, DateTime At)> TurnedOff, DateTime? NextRetry)
+internal sealed record WrittenOutcomes(List<FailedDelivery> Failed, List<(long NotificationId, DateTime At)> TurnedOff, DateTime? NextRetry)
 {
     public static readonly WrittenOutcomes None = new([], [], null);
 }
+
+/// <summary>A delivery that failed for good, with what its log line and alert name.</summary>
+internal sealed record FailedDelivery(long DeliveryId, string MessageId, long NotificationId, string? Error);
 
 /// <summary>
 /// Writes a batch of outcomes in the caller's transaction: one attempt row and one conditional update per delivery.
@@ -89,7 +92,7 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock, Port
             if (decision.Result.Gone && decision.Outcome.Target.Channel == NotificationChannel.Webhook)
                 gone.Add(decision.Work.NotificationId);
             else if (decision.Status == DeliveryStatus.Failed)
-                written.Failed.Add((decision.Work.NotificationId, decision.Error));
+                written.Failed.Add(new FailedDelivery(decision.Work.Id, decision.Work.MessageId, decision.Work.NotificationId, decision.Error));
             if (decision.Status == DeliveryStatus.Pending && (nextRetry is null || decision.Next < nextRetry))
                 nextRetry = decision.Next;
         }
