@@ -430,7 +430,9 @@ public sealed class DeliveryDispatcher : BackgroundService
         {
             // Its turn may come late behind a slow receiver: send only while a whole attempt fits in the lease.
             if (!stopping.IsCancellationRequested && clock.GetUtcNow().UtcDateTime + options.Timeout + LeaseMargin <= work.LeasedUntil)
-                result = await SendWebhookAsync(sender, work, target, stopping);
+                result = PortalMetrics.Activities.HasListeners()
+                    ? await SendTracedAsync(sender, work, target, stopping)
+                    : await SendWebhookAsync(sender, work, target, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -491,6 +493,24 @@ public sealed class DeliveryDispatcher : BackgroundService
         {
             return AttemptResult.NotSent(now, e.Message, permanent: false);
         }
+    }
+
+    /// <summary>
+    /// The attempt as a span, a child of the trace its event was recorded in, and its trace id kept with the attempt.
+    /// Only when something listens: without tracing, a send allocates no span.
+    /// </summary>
+    private async Task<AttemptResult> SendTracedAsync(WebhookSender sender, DeliveryWork work, DeliveryTarget target, CancellationToken stopping)
+    {
+        ActivityContext.TryParse(work.TraceParent, null, out var parent);
+        using var activity = PortalMetrics.Activities.StartActivity("deliver", ActivityKind.Producer, parent);
+        if (activity is null)
+            return await SendWebhookAsync(sender, work, target, stopping);
+        activity.SetTag("rewardportal.delivery.id", work.Id);
+        activity.SetTag("rewardportal.webhook.id", work.MessageId);
+        var result = await SendWebhookAsync(sender, work, target, stopping);
+        if (!result.Succeeded)
+            activity.SetStatus(ActivityStatusCode.Error, result.StatusCode?.ToString() ?? "not sent");
+        return result with { TraceId = activity.TraceId.ToHexString() };
     }
 
     private AttemptResult Deleted() =>

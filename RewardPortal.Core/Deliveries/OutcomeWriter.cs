@@ -41,12 +41,12 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock, Port
         RETURNING d."Id"
         """;
     private const string InsertSql = """
-        INSERT INTO "DeliveryAttempts" ("DeliveryId", "StartedAt", "DurationMs", "Succeeded", "StatusCode", "ResponseExcerpt", "Error")
-        VALUES (@id, @at, @duration, @succeeded, @code, @excerpt, @error)
+        INSERT INTO "DeliveryAttempts" ("DeliveryId", "StartedAt", "DurationMs", "Succeeded", "StatusCode", "ResponseExcerpt", "Error", "TraceId")
+        VALUES (@id, @at, @duration, @succeeded, @code, @excerpt, @error, @trace)
         """;
     private const string InsertPostgres = """
-        INSERT INTO "DeliveryAttempts" ("DeliveryId", "StartedAt", "DurationMs", "Succeeded", "StatusCode", "ResponseExcerpt", "Error")
-        SELECT * FROM unnest(@ids, @ats, @durations, @succeeded, @codes, @excerpts, @errors)
+        INSERT INTO "DeliveryAttempts" ("DeliveryId", "StartedAt", "DurationMs", "Succeeded", "StatusCode", "ResponseExcerpt", "Error", "TraceId")
+        SELECT * FROM unnest(@ids, @ats, @durations, @succeeded, @codes, @excerpts, @errors, @traces)
         """;
     private const string ReleaseSql = """UPDATE "Deliveries" SET "LeasedUntil" = NULL, "LeasedBy" = NULL WHERE "Id" = @id AND "LeasedBy" = @lease""";
 
@@ -149,18 +149,18 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock, Port
     {
         foreach (var d in decisions)
             sqlite.Execute(InsertSql, d.Work.Id, d.Result.StartedAt, d.Result.DurationMs, d.Result.Succeeded, d.Result.StatusCode,
-                Truncate(d.Result.ResponseExcerpt, 4096), d.Error);
+                Truncate(d.Result.ResponseExcerpt, 4096), d.Error, d.Result.TraceId);
     }
 
     private static async Task InsertAttemptsAtOnceAsync(RewardPortalDbContext db, List<Decision> decisions, CancellationToken cancellationToken)
     {
         if (decisions.Count == 0)
             return;
-        await using var insert = RawCommand.Create(db, InsertPostgres, "@ids", "@ats", "@durations", "@succeeded", "@codes", "@excerpts", "@errors").With(
+        await using var insert = RawCommand.Create(db, InsertPostgres, "@ids", "@ats", "@durations", "@succeeded", "@codes", "@excerpts", "@errors", "@traces").With(
             decisions.Select(d => d.Work.Id).ToArray(), decisions.Select(d => d.Result.StartedAt).ToArray(),
             decisions.Select(d => d.Result.DurationMs).ToArray(), decisions.Select(d => d.Result.Succeeded).ToArray(),
             decisions.Select(d => d.Result.StatusCode).ToArray(), decisions.Select(d => Truncate(d.Result.ResponseExcerpt, 4096)).ToArray(),
-            decisions.Select(d => d.Error).ToArray());
+            decisions.Select(d => d.Error).ToArray(), decisions.Select(d => d.Result.TraceId).ToArray());
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 

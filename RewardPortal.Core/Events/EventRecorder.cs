@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Data;
@@ -58,6 +59,7 @@ public sealed class EventRecorder(TimeProvider clock)
             ParticipantId = subject.ParticipantId,
             RewardId = subject.RewardId,
             RewardType = subject.RewardType,
+            TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null,
         };
         db.Events.Add(outboxEvent);
         foreach (var notification in matching)
