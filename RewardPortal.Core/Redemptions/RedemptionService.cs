@@ -41,9 +41,10 @@ public sealed class RedemptionService(
             var result = await RedeemOnceOrReplayAsync(request, actor, cancellationToken);
             metrics.Redemption(result.Replayed ? "replayed" : "redeemed");
             activity?.SetTag("rewardportal.redemption.id", result.Redemption.Id);
-            if (!result.Replayed && logger.IsEnabled(LogLevel.Information))
+            // Debug: at thousands of redemptions a second a line each would hold up the console; decisions log at Information.
+            if (!result.Replayed && logger.IsEnabled(LogLevel.Debug))
                 using (LogScopes.Redemption(logger, result.Redemption.Id))
-                    logger.LogInformation("Redemption {RedemptionId} of reward {RewardId} by participant {ParticipantId}: {Status}.",
+                    logger.LogDebug("Redemption {RedemptionId} of reward {RewardId} by participant {ParticipantId}: {Status}.",
                         result.Redemption.Id, result.Redemption.RewardId, result.Redemption.ParticipantId, result.Redemption.Status);
             return result;
         }

@@ -27,7 +27,8 @@ public sealed class JsonLogCapture(ConsoleFormatter formatter) : ILoggerProvider
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner.scopes.Push(state);
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+        // The app's Logging:LogLevel settings filter before this.
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

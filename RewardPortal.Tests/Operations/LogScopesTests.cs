@@ -22,7 +22,11 @@ public sealed class LogScopesTests : IAsyncLifetime
     [Fact]
     public async Task LinesAboutARedemptionAndAFailedDeliveryCarryTheirIdsAsScopes()
     {
-        await using var factory = new JsonLogFactory(EngineData.FastRetries().With(new() { ["Logging:Console:FormatterName"] = "json" }));
+        await using var factory = new JsonLogFactory(EngineData.FastRetries().With(new()
+        {
+            ["Logging:Console:FormatterName"] = "json",
+            ["Logging:LogLevel:RewardPortal.Core.Redemptions"] = "Debug",
+        }));
         receiver.Respond = WebhookReceiver.FailTimes(100, status: 503);
         var webhook = await factory.CreateWebhookAsync(receiver.Url());
         var participant = await factory.CreateParticipantAsync();
@@ -33,12 +37,16 @@ public sealed class LogScopesTests : IAsyncLifetime
         var redeemed = await api.PostJsonAsync("/api/v1/redemptions", new { participantId = participant.Id, rewardId = reward.Id });
 
         var redemptionId = (long)(await redeemed.JsonAsync())["redemption"]!["id"]!;
+        (await api.PostJsonAsync($"/api/v1/redemptions/{redemptionId}/fulfill", new { message = "Shipped" })).EnsureSuccessStatusCode();
         await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Failed);
         var delivery = (await factory.DeliveriesAsync(webhook.Id)).Single();
         await EngineData.WaitUntilAsync(() => Task.FromResult(factory.Json.Lines.Any(l => l.Contains("failed for good"))));
 
-        var aboutRedemption = Lines(factory).First(l => l.Scope("RedemptionId") is not null);
-        Assert.Equal(redemptionId, aboutRedemption.Scope("RedemptionId")!.Value.GetInt64());
+        var aboutRedemption = Lines(factory).Where(l => l.Scope("RedemptionId") is not null).ToList();
+        Assert.Equal(2, aboutRedemption.Count);
+        Assert.All(aboutRedemption, l => Assert.Equal(redemptionId, l.Scope("RedemptionId")!.Value.GetInt64()));
+        Assert.StartsWith($"Redemption {redemptionId} of reward {reward.Id}", aboutRedemption[0].Message);
+        Assert.Equal($"Redemption {redemptionId} fulfilled.", aboutRedemption[1].Message);
         var aboutFailure = Lines(factory).Single(l => l.Message.Contains("failed for good"));
         Assert.Equal("Warning", aboutFailure.Level);
         Assert.Equal(delivery.Id, aboutFailure.Scope("DeliveryId")!.Value.GetInt64());
