@@ -49,6 +49,8 @@ public sealed class DeliveryTracesTests : IAsyncLifetime
         Assert.All(attempts, a => Assert.Equal(request.TraceId.ToHexString(), a.TraceId));
         await EngineData.WaitUntilAsync(() => Task.FromResult(stopped.Count(a => a.OperationName == "deliver" && a.TraceId == request.TraceId) == 2));
         Assert.All(stopped.Where(a => a.OperationName == "deliver" && a.TraceId == request.TraceId), a => Assert.Equal(redeem.SpanId, a.ParentSpanId));
+        // The receiver gets the trace too (W3C traceparent), to continue it if it traces.
+        Assert.All(receiver.Requests, r => Assert.StartsWith($"00-{request.TraceId.ToHexString()}-", r.Header("traceparent")));
     }
 
     [Theory, MemberData(nameof(Providers))]
@@ -58,6 +60,7 @@ public sealed class DeliveryTracesTests : IAsyncLifetime
 
         await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhookId)).Single().Status == DeliveryStatus.Succeeded);
         Assert.Null(Assert.Single((await factory.DeliveriesAsync(webhookId)).Single().Attempts).TraceId);
+        Assert.Equal("", Assert.Single(receiver.Requests).Header("traceparent"));
     }
 
     private async Task<(long WebhookId, long RedemptionId)> RedeemThroughTheApiAsync(string provider)
