@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Operations;
 using RewardPortal.Core.Rewards;
@@ -61,6 +62,8 @@ public sealed class DeliveryTracesTests : IAsyncLifetime
         await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhookId)).Single().Status == DeliveryStatus.Succeeded);
         Assert.Null(Assert.Single((await factory.DeliveriesAsync(webhookId)).Single().Attempts).TraceId);
         Assert.Equal("", Assert.Single(receiver.Requests).Header("traceparent"));
+        await using var db = await factory.CreateDbContextAsync();
+        Assert.All(await db.Events.ToListAsync(), e => Assert.Null(e.TraceParent));
     }
 
     private async Task<(long WebhookId, long RedemptionId)> RedeemThroughTheApiAsync(string provider)
