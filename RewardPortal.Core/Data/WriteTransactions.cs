@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -145,6 +146,9 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
     private sealed class Queued<T>(Func<RewardPortalDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken) : IQueued
     {
         private T? result;
+        // The writer loop runs the piece in a flow of its own: the caller's span goes with it, so what the piece
+        // records (an event's trace context, spans) belongs to the request that asked for it.
+        private readonly Activity? caller = Activity.Current;
 
         public TaskCompletionSource<T> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public CancellationToken CancellationToken => cancellationToken;
@@ -154,6 +158,8 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             db.Database.SetDbConnection(connection, contextOwnsConnection: false);
             await db.Database.UseTransactionAsync(transaction, cancellationToken);
+            if (caller is not null)
+                Activity.Current = caller;
             result = await work(db, cancellationToken);
         }
 

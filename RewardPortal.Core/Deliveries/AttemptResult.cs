@@ -12,5 +12,8 @@ public sealed record AttemptResult(DateTime StartedAt, int DurationMs, bool Succ
     /// <summary>Retrying cannot help (the notification was deleted, an email has no recipients left...).</summary>
     public bool Permanent { get; init; }
 
+    /// <summary>The trace the attempt was sent in, when something listens to the app's spans.</summary>
+    public string? TraceId { get; init; }
+
     public static AttemptResult NotSent(DateTime at, string error, bool permanent) => new(at, 0, false, null, null, error) { Permanent = permanent };
 }

@@ -11,4 +11,6 @@ public class DeliveryAttempt
     /// <summary>The first kilobytes of the response body.</summary>
     public string? ResponseExcerpt { get; set; }
     public string? Error { get; set; }
+    /// <summary>The trace the attempt was sent in (32 hex digits), when tracing is on.</summary>
+    public string? TraceId { get; set; }
 }

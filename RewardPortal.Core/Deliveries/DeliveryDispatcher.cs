@@ -313,7 +313,12 @@ public sealed class DeliveryDispatcher : BackgroundService
         foreach (var (notificationId, turnedOffAt) in written.TurnedOff)
             Track(alerts.WebhookGoneAsync(notificationId, turnedOffAt));
         if (written.Failed.Count > 0)
-            Track(alerts.DeliveriesFailedAsync(written.Failed));
+        {
+            foreach (var failed in written.Failed)
+                using (LogScopes.Delivery(logger, failed.DeliveryId, failed.MessageId))
+                    logger.LogWarning("Delivery {DeliveryId} failed for good: {Error}", failed.DeliveryId, failed.Error);
+            Track(alerts.DeliveriesFailedAsync(written.Failed.Select(f => (f.NotificationId, f.Error)).ToList()));
+        }
 
         void Track(Task task)
         {
@@ -425,7 +430,9 @@ public sealed class DeliveryDispatcher : BackgroundService
         {
             // Its turn may come late behind a slow receiver: send only while a whole attempt fits in the lease.
             if (!stopping.IsCancellationRequested && clock.GetUtcNow().UtcDateTime + options.Timeout + LeaseMargin <= work.LeasedUntil)
-                result = await SendWebhookAsync(sender, work, target, stopping);
+                result = PortalMetrics.Activities.HasListeners()
+                    ? await SendTracedAsync(sender, work, target, stopping)
+                    : await SendWebhookAsync(sender, work, target, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -446,7 +453,8 @@ public sealed class DeliveryDispatcher : BackgroundService
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Email delivery {DeliveryId} failed unexpectedly.", work.Id);
+            using (LogScopes.Delivery(logger, work.Id, work.MessageId))
+                logger.LogError(e, "Email delivery {DeliveryId} failed unexpectedly.", work.Id);
             result = AttemptResult.NotSent(clock.GetUtcNow().UtcDateTime, $"Unexpected error: {e.Message}", permanent: false);
         }
         Finish(work, target, lane, result, stopping);
@@ -485,6 +493,24 @@ public sealed class DeliveryDispatcher : BackgroundService
         {
             return AttemptResult.NotSent(now, e.Message, permanent: false);
         }
+    }
+
+    /// <summary>
+    /// The attempt as a span, a child of the trace its event was recorded in, and its trace id kept with the attempt.
+    /// Only when something listens: without tracing, a send allocates no span.
+    /// </summary>
+    private async Task<AttemptResult> SendTracedAsync(WebhookSender sender, DeliveryWork work, DeliveryTarget target, CancellationToken stopping)
+    {
+        ActivityContext.TryParse(work.TraceParent, null, out var parent);
+        using var activity = PortalMetrics.Activities.StartActivity("deliver", ActivityKind.Producer, parent);
+        if (activity is null)
+            return await SendWebhookAsync(sender, work, target, stopping);
+        activity.SetTag("rewardportal.delivery.id", work.Id);
+        activity.SetTag("rewardportal.webhook.id", work.MessageId);
+        var result = await SendWebhookAsync(sender, work, target, stopping);
+        if (!result.Succeeded)
+            activity.SetStatus(ActivityStatusCode.Error, result.StatusCode?.ToString() ?? "not sent");
+        return result with { TraceId = activity.TraceId.ToHexString() };
     }
 
     private AttemptResult Deleted() =>

@@ -45,8 +45,8 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
         WHERE "Status" = 0 AND ("LeasedUntil" IS NULL OR "LeasedUntil" < @now) AND NOT ("NotificationId" = ANY(@excluded))
         ORDER BY "NextAttemptAt" LIMIT 1
         """;
-    private const string EventsSqliteSql = """SELECT "Id", "Type", "OccurredAt", "DataJson" FROM "Events" WHERE "Id" IN (SELECT "value" FROM json_each(@ids))""";
-    private const string EventsPostgres = """SELECT "Id", "Type", "OccurredAt", "DataJson" FROM "Events" WHERE "Id" = ANY(@ids)""";
+    private const string EventsSqliteSql = """SELECT "Id", "Type", "OccurredAt", "DataJson", "TraceParent" FROM "Events" WHERE "Id" IN (SELECT "value" FROM json_each(@ids))""";
+    private const string EventsPostgres = """SELECT "Id", "Type", "OccurredAt", "DataJson", "TraceParent" FROM "Events" WHERE "Id" = ANY(@ids)""";
 
     /// <summary>Notification settings are read at most this long ago: edits, rotations and deletions apply within it.</summary>
     private static readonly TimeSpan TargetsFreshFor = TimeSpan.FromSeconds(1);
@@ -79,7 +79,7 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
         {
             var e = events[c.EventId];
             return new DeliveryWork(c.Id, c.MessageId, c.AttemptCount, c.NotificationId, e.Type, e.OccurredAt, e.Body, lease, leasedUntil,
-                emailedElsewhere.GetValueOrDefault(c.Id));
+                emailedElsewhere.GetValueOrDefault(c.Id), e.TraceParent);
         }).ToList();
         return (work, claimedTargets);
     }
@@ -213,7 +213,7 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
         sqlite.Query(EventsSqliteSql, row =>
         {
             var (type, occurredAt) = (row.Text(1), row.Time(2));
-            events[row.Int64(0)] = new ClaimedEvent(type, occurredAt, EventBody.Compose(type, occurredAt, row.Utf8(3)));
+            events[row.Int64(0)] = new ClaimedEvent(type, occurredAt, EventBody.Compose(type, occurredAt, row.Utf8(3)), row.TextOrNull(4));
         }, JsonIds(ids));
         return events;
     }
@@ -226,7 +226,8 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
         while (await reader.ReadAsync(cancellationToken))
         {
             var (type, occurredAt) = (reader.GetString(1), DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc));
-            events[reader.GetInt64(0)] = new ClaimedEvent(type, occurredAt, EventBody.Compose(type, occurredAt, Encoding.UTF8.GetBytes(reader.GetString(3))));
+            events[reader.GetInt64(0)] = new ClaimedEvent(type, occurredAt, EventBody.Compose(type, occurredAt, Encoding.UTF8.GetBytes(reader.GetString(3))),
+                reader.IsDBNull(4) ? null : reader.GetString(4));
         }
         return events;
     }
@@ -236,5 +237,5 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
 
     private sealed record Claimed(long Id, string MessageId, int AttemptCount, long NotificationId, long EventId);
 
-    private sealed record ClaimedEvent(string Type, DateTime OccurredAt, EventBody Body);
+    private sealed record ClaimedEvent(string Type, DateTime OccurredAt, EventBody Body, string? TraceParent);
 }

@@ -10,7 +10,7 @@ namespace RewardPortal.Core.Deliveries;
 /// </summary>
 internal sealed record DeliveryWork(
     long Id, string MessageId, int AttemptCount, long NotificationId, string EventType, DateTime OccurredAt, EventBody Body,
-    string Lease, DateTime LeasedUntil, EmailAudience? EmailedElsewhere = null);
+    string Lease, DateTime LeasedUntil, EmailAudience? EmailedElsewhere = null, string? TraceParent = null);
 
 /// <summary>The webhook body of one event and where the event's data (its JSON, as UTF-8) stands inside it.</summary>
 internal sealed record EventBody(byte[] Bytes, int DataStart, int DataLength)

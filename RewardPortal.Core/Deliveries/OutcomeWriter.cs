@@ -12,10 +12,13 @@ internal sealed record Outcome(DeliveryWork Work, DeliveryTarget Target, Attempt
 /// What the written outcomes call for after the commit: failure alerts, an alert for each webhook this batch turned
 /// off because its receiver answered 410 Gone (with when), and the next retry's wake-up.
 /// </summary>
-internal sealed record WrittenOutcomes(List<(long NotificationId, string? Error)> Failed, List<(long NotificationId, DateTime At)> TurnedOff, DateTime? NextRetry)
+internal sealed record WrittenOutcomes(List<FailedDelivery> Failed, List<(long NotificationId, DateTime At)> TurnedOff, DateTime? NextRetry)
 {
     public static readonly WrittenOutcomes None = new([], [], null);
 }
+
+/// <summary>A delivery that failed for good, with what its log line and alert name.</summary>
+internal sealed record FailedDelivery(long DeliveryId, string MessageId, long NotificationId, string? Error);
 
 /// <summary>
 /// Writes a batch of outcomes in the caller's transaction: one attempt row and one conditional update per delivery.
@@ -38,12 +41,12 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock, Port
         RETURNING d."Id"
         """;
     private const string InsertSql = """
-        INSERT INTO "DeliveryAttempts" ("DeliveryId", "StartedAt", "DurationMs", "Succeeded", "StatusCode", "ResponseExcerpt", "Error")
-        VALUES (@id, @at, @duration, @succeeded, @code, @excerpt, @error)
+        INSERT INTO "DeliveryAttempts" ("DeliveryId", "StartedAt", "DurationMs", "Succeeded", "StatusCode", "ResponseExcerpt", "Error", "TraceId")
+        VALUES (@id, @at, @duration, @succeeded, @code, @excerpt, @error, @trace)
         """;
     private const string InsertPostgres = """
-        INSERT INTO "DeliveryAttempts" ("DeliveryId", "StartedAt", "DurationMs", "Succeeded", "StatusCode", "ResponseExcerpt", "Error")
-        SELECT * FROM unnest(@ids, @ats, @durations, @succeeded, @codes, @excerpts, @errors)
+        INSERT INTO "DeliveryAttempts" ("DeliveryId", "StartedAt", "DurationMs", "Succeeded", "StatusCode", "ResponseExcerpt", "Error", "TraceId")
+        SELECT * FROM unnest(@ids, @ats, @durations, @succeeded, @codes, @excerpts, @errors, @traces)
         """;
     private const string ReleaseSql = """UPDATE "Deliveries" SET "LeasedUntil" = NULL, "LeasedBy" = NULL WHERE "Id" = @id AND "LeasedBy" = @lease""";
 
@@ -89,7 +92,7 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock, Port
             if (decision.Result.Gone && decision.Outcome.Target.Channel == NotificationChannel.Webhook)
                 gone.Add(decision.Work.NotificationId);
             else if (decision.Status == DeliveryStatus.Failed)
-                written.Failed.Add((decision.Work.NotificationId, decision.Error));
+                written.Failed.Add(new FailedDelivery(decision.Work.Id, decision.Work.MessageId, decision.Work.NotificationId, decision.Error));
             if (decision.Status == DeliveryStatus.Pending && (nextRetry is null || decision.Next < nextRetry))
                 nextRetry = decision.Next;
         }
@@ -146,18 +149,18 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock, Port
     {
         foreach (var d in decisions)
             sqlite.Execute(InsertSql, d.Work.Id, d.Result.StartedAt, d.Result.DurationMs, d.Result.Succeeded, d.Result.StatusCode,
-                Truncate(d.Result.ResponseExcerpt, 4096), d.Error);
+                Truncate(d.Result.ResponseExcerpt, 4096), d.Error, d.Result.TraceId);
     }
 
     private static async Task InsertAttemptsAtOnceAsync(RewardPortalDbContext db, List<Decision> decisions, CancellationToken cancellationToken)
     {
         if (decisions.Count == 0)
             return;
-        await using var insert = RawCommand.Create(db, InsertPostgres, "@ids", "@ats", "@durations", "@succeeded", "@codes", "@excerpts", "@errors").With(
+        await using var insert = RawCommand.Create(db, InsertPostgres, "@ids", "@ats", "@durations", "@succeeded", "@codes", "@excerpts", "@errors", "@traces").With(
             decisions.Select(d => d.Work.Id).ToArray(), decisions.Select(d => d.Result.StartedAt).ToArray(),
             decisions.Select(d => d.Result.DurationMs).ToArray(), decisions.Select(d => d.Result.Succeeded).ToArray(),
             decisions.Select(d => d.Result.StatusCode).ToArray(), decisions.Select(d => Truncate(d.Result.ResponseExcerpt, 4096)).ToArray(),
-            decisions.Select(d => d.Error).ToArray());
+            decisions.Select(d => d.Error).ToArray(), decisions.Select(d => d.Result.TraceId).ToArray());
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 

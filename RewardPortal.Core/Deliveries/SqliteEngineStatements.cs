@@ -128,6 +128,8 @@ internal sealed class SqliteEngineStatements(SqliteConnection connection) : IDis
 
         public string Text(int column) => raw.sqlite3_column_text(statement, column).utf8_to_string();
 
+        public string? TextOrNull(int column) => raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : Text(column);
+
         /// <summary>A text column's UTF-8 bytes, without making a string of them.</summary>
         public ReadOnlySpan<byte> Utf8(int column) => raw.sqlite3_column_blob(statement, column);
 

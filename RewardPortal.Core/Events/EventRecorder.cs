@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Data;
@@ -58,6 +59,7 @@ public sealed class EventRecorder(TimeProvider clock)
             ParticipantId = subject.ParticipantId,
             RewardId = subject.RewardId,
             RewardType = subject.RewardType,
+            TraceParent = TraceParentToKeep(),
         };
         db.Events.Add(outboxEvent);
         foreach (var notification in matching)
@@ -74,6 +76,12 @@ public sealed class EventRecorder(TimeProvider clock)
         }
         return outboxEvent;
     }
+
+    /// <summary>
+    /// The current span's traceparent when it is recorded (sampled for tracing). ASP.NET Core starts a span for every
+    /// request even without tracing, for its log scopes; keeping that one would cost every event a column for nothing.
+    /// </summary>
+    private static string? TraceParentToKeep() => Activity.Current is { IdFormat: ActivityIdFormat.W3C, Recorded: true } current ? current.Id : null;
 
     public static string NewMessageId() => "msg_" + Guid.CreateVersion7().ToString("N");
 

@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using RewardPortal.Core.Auditing;
 using RewardPortal.Core.Common;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
+using RewardPortal.Core.Operations;
 using RewardPortal.Core.Participants;
 
 namespace RewardPortal.Core.Redemptions;
@@ -12,7 +14,8 @@ namespace RewardPortal.Core.Redemptions;
 /// Closes the loop on a redemption: fulfil, or refuse and refund. A decision is made once: the status changes only
 /// from Requested, in the database, so of two team members clicking at once exactly one wins.
 /// </summary>
-public sealed class RedemptionDecisionService(WriteTransactions transactions, EventRecorder events, IDeliverySignal signal, TimeProvider clock)
+public sealed class RedemptionDecisionService(WriteTransactions transactions, EventRecorder events, IDeliverySignal signal, TimeProvider clock,
+    ILogger<RedemptionDecisionService> logger)
 {
     public const int MaxMessageLength = 2000;
 
@@ -33,6 +36,8 @@ public sealed class RedemptionDecisionService(WriteTransactions transactions, Ev
 
         var redemption = await transactions.RunAsync((db, ct) => DecideInAsync(db, redemptionId, decision, message, actor, ct), cancellationToken);
         signal.DeliveriesWritten();
+        using (LogScopes.Redemption(logger, redemption.Id))
+            logger.LogInformation("Redemption {RedemptionId} {Decision}.", redemption.Id, decision == RedemptionStatus.Refused ? "refused and refunded" : "fulfilled");
         return redemption;
     }
 

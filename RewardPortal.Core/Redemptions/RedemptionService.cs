@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using RewardPortal.Core.Alerts;
 using RewardPortal.Core.Auditing;
 using RewardPortal.Core.Common;
@@ -21,7 +22,7 @@ namespace RewardPortal.Core.Redemptions;
 /// </summary>
 public sealed class RedemptionService(
     IDbContextFactory<RewardPortalDbContext> dbFactory, WriteTransactions transactions, EventRecorder events, IDeliverySignal signal,
-    LowStockMonitor lowStock, PortalMetrics metrics, MoneyFormat money, TimeProvider clock)
+    LowStockMonitor lowStock, PortalMetrics metrics, MoneyFormat money, TimeProvider clock, ILogger<RedemptionService> logger)
 {
     public const int MaxIdempotencyKeyLength = 200;
     private const string SystemActor = "system";
@@ -40,6 +41,11 @@ public sealed class RedemptionService(
             var result = await RedeemOnceOrReplayAsync(request, actor, cancellationToken);
             metrics.Redemption(result.Replayed ? "replayed" : "redeemed");
             activity?.SetTag("rewardportal.redemption.id", result.Redemption.Id);
+            // Debug: at thousands of redemptions a second a line each would hold up the console; decisions log at Information.
+            if (!result.Replayed && logger.IsEnabled(LogLevel.Debug))
+                using (LogScopes.Redemption(logger, result.Redemption.Id))
+                    logger.LogDebug("Redemption {RedemptionId} of reward {RewardId} by participant {ParticipantId}: {Status}.",
+                        result.Redemption.Id, result.Redemption.RewardId, result.Redemption.ParticipantId, result.Redemption.Status);
             return result;
         }
         catch (PortalException e)

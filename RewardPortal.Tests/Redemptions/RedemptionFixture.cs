@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Data;
@@ -26,8 +27,8 @@ public sealed class RedemptionFixture : IDisposable
         var transactions = new WriteTransactions(Database, new SqliteWriteGate());
         Redemptions = new RedemptionService(Database, transactions, events, Signal, new LowStockMonitor(TimeProvider.System),
             new PortalMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
-            new MoneyFormat(Options.Create(new ProgramOptions())), TimeProvider.System);
-        Decisions = new RedemptionDecisionService(transactions, events, Signal, TimeProvider.System);
+            new MoneyFormat(Options.Create(new ProgramOptions())), TimeProvider.System, NullLogger<RedemptionService>.Instance);
+        Decisions = new RedemptionDecisionService(transactions, events, Signal, TimeProvider.System, NullLogger<RedemptionDecisionService>.Instance);
     }
 
     public IDbContextFactory<RewardPortalDbContext> Database { get; }

@@ -29,6 +29,7 @@ internal sealed class DeliveryAttemptConfiguration : IEntityTypeConfiguration<De
     {
         builder.Property(a => a.ResponseExcerpt).HasMaxLength(4096);
         builder.Property(a => a.Error).HasMaxLength(2000);
+        builder.Property(a => a.TraceId).HasMaxLength(32);
         builder.HasIndex(a => new { a.DeliveryId, a.Id });
     }
 }
@@ -39,6 +40,7 @@ internal sealed class OutboxEventConfiguration : IEntityTypeConfiguration<Outbox
     {
         builder.ToTable("Events");
         builder.Property(e => e.Type).HasMaxLength(64);
+        builder.Property(e => e.TraceParent).HasMaxLength(55);
         builder.HasIndex(e => e.OccurredAt);
         builder.HasIndex(e => e.RedemptionId);
     }

@@ -431,6 +431,10 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.Property<bool>("Succeeded")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("TraceId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DeliveryId", "Id");
@@ -464,6 +468,10 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
 
                     b.Property<int?>("RewardType")
                         .HasColumnType("integer");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)");
 
                     b.Property<string>("Type")
                         .IsRequired()

@@ -410,6 +410,10 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                     b.Property<bool>("Succeeded")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("TraceId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DeliveryId", "Id");
@@ -441,6 +445,10 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
 
                     b.Property<int?>("RewardType")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Type")
                         .IsRequired()

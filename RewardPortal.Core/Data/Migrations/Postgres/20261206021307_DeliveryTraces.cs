@@ -1,0 +1,40 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace RewardPortal.Core.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class DeliveryTraces : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "TraceParent",
+                table: "Events",
+                type: "character varying(55)",
+                maxLength: 55,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "TraceId",
+                table: "DeliveryAttempts",
+                type: "character varying(32)",
+                maxLength: 32,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "TraceParent",
+                table: "Events");
+
+            migrationBuilder.DropColumn(
+                name: "TraceId",
+                table: "DeliveryAttempts");
+        }
+    }
+}
