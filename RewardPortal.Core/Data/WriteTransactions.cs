@@ -158,8 +158,8 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             db.Database.SetDbConnection(connection, contextOwnsConnection: false);
             await db.Database.UseTransactionAsync(transaction, cancellationToken);
-            if (caller is not null)
-                Activity.Current = caller;
+            // Set even when null: the writer loop's flow would otherwise keep the previous piece's span.
+            Activity.Current = caller;
             result = await work(db, cancellationToken);
         }
 
