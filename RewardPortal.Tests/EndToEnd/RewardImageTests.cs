@@ -29,8 +29,8 @@ public sealed class RewardImageTests
             var image = page.Locator("[data-testid=reward-card] img.reward-card__image").First;
             await Assertions.Expect(image).ToBeVisibleAsync();
             await page.WaitForFunctionAsync("() => [...document.querySelectorAll('img.reward-card__image')].every(i => i.complete && i.naturalWidth > 0)");
-            var box = await image.BoundingBoxAsync();
-            Assert.Equal(140, box!.Height, 1);
+            // Evaluated through the locator, which waits for the element: the circuit may re-render the card meanwhile.
+            Assert.Equal(140, await image.EvaluateAsync<double>("i => i.getBoundingClientRect().height"), 1);
             await BrowserSession.ScreenshotAsync(page, phone ? "portal-redeem-image-phone" : "portal-redeem-image");
         }
     }
