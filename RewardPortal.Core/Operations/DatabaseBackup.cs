@@ -87,10 +87,28 @@ public sealed class DatabaseBackup(
         using var destination = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destinationPath, Pooling = false }.ToString());
         source.Open();
         destination.Open();
+        // The backup API takes its read lock through SQLite's own busy handler, not the retry loop Microsoft.Data.Sqlite
+        // gives commands, so without one a checkpoint or a writer's lock at the wrong moment fails the backup at once.
+        using (var pragma = source.CreateCommand())
+        {
+            pragma.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}";
+            pragma.ExecuteNonQuery();
+        }
         try
         {
-            // Every page in one step, so one read transaction sees one committed state of the whole database.
-            source.BackupDatabase(destination);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    // Every page in one step, so one read transaction sees one committed state of the whole database.
+                    source.BackupDatabase(destination);
+                    return;
+                }
+                catch (SqliteException e) when (IsBusy(e) && attempt < BusyAttempts)
+                {
+                    Thread.Sleep(TimeSpan.FromMilliseconds(100 * attempt));
+                }
+            }
         }
         catch
         {
@@ -99,6 +117,11 @@ public sealed class DatabaseBackup(
             throw;
         }
     }
+
+    private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(10);
+    private const int BusyAttempts = 5;
+
+    private static bool IsBusy(SqliteException e) => e.SqliteErrorCode is 5 or 6; // SQLITE_BUSY, SQLITE_LOCKED
 }
 
 /// <summary>The folder of scheduled and on-demand backups.</summary>
