@@ -100,6 +100,7 @@ internal static class WebApplicationBuilderExtensions
                 o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
                 o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });
+            services.BoundHangfireServerStop();
             services.AddDeliveryDispatcher();
         }
     }
