@@ -58,6 +58,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<MyAccountService>();
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<ApiKeyUsage>();
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddHostedService<ApiKeyUsageWriter>();
         services.AddSingleton<DashboardQueries>();
         services.AddSingleton<LowStockMonitor>();
         services.AddSingleton<AlertMailer>();

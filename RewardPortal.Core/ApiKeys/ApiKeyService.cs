@@ -8,7 +8,7 @@ namespace RewardPortal.Core.ApiKeys;
 public record CreatedApiKey(ApiKey Key, string Secret);
 
 /// <summary>The Owner's API keys: created with the secret shown once, stored hashed, revoked for good.</summary>
-public sealed class ApiKeyService(IDbContextFactory<RewardPortalDbContext> dbFactory, TimeProvider clock)
+public sealed class ApiKeyService(IDbContextFactory<RewardPortalDbContext> dbFactory, ApiKeyAuthenticator authenticator, TimeProvider clock)
 {
     public async Task<CreatedApiKey> CreateAsync(string name, string userId, string actor, CancellationToken cancellationToken = default)
     {
@@ -43,6 +43,7 @@ public sealed class ApiKeyService(IDbContextFactory<RewardPortalDbContext> dbFac
         key.RevokedAt = clock.GetUtcNow().UtcDateTime;
         db.Audit(actor, "api_key.revoked", nameof(ApiKey), key.Id, key.Name);
         await db.SaveChangesAsync(cancellationToken);
+        authenticator.ForgetKey(key.Id);
     }
 
     public async Task<List<ApiKey>> ListAsync(CancellationToken cancellationToken = default)

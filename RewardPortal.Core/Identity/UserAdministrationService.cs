@@ -296,6 +296,9 @@ public sealed class UserAdministrationService(IServiceScopeFactory scopes, TimeP
                 db.Audit(ActorName, action, nameof(AppUser), userId, details);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            // A disabled user's or a changed role's API keys stop acting as before on this node now, elsewhere within seconds.
+            if (userId is not null)
+                scope.ServiceProvider.GetService<ApiKeys.ApiKeyAuthenticator>()?.ForgetUser(userId);
         }
 
         public async ValueTask DisposeAsync()

@@ -32,8 +32,10 @@ public sealed class NotificationService(
             })
             .ToListAsync(cancellationToken);
         var ids = rows.Select(r => r.Notification.Id).ToList();
-        var lastIds = await db.Deliveries.Where(d => ids.Contains(d.NotificationId)).GroupBy(d => d.NotificationId)
-            .Select(g => g.Max(d => d.Id)).ToListAsync(cancellationToken);
+        // One index seek per notification ("NotificationId", "Id"), where a GROUP BY would walk every delivery ever made.
+        var lastIds = await db.Notifications.Where(n => ids.Contains(n.Id))
+            .Select(n => db.Deliveries.Where(d => d.NotificationId == n.Id).Max(d => (long?)d.Id))
+            .Where(id => id != null).Select(id => id!.Value).ToListAsync(cancellationToken);
         var last = await db.Deliveries.AsNoTracking().Where(d => lastIds.Contains(d.Id))
             .Select(d => new { d.NotificationId, Last = new LastDelivery(d.Id, d.Status, d.LastAttemptAt ?? d.CreatedAt, d.LastStatusCode, d.LastError) })
             .ToDictionaryAsync(d => d.NotificationId, d => d.Last, cancellationToken);

@@ -8,7 +8,8 @@ namespace RewardPortal.Core.Redemptions;
 public record RedeemRequest(long ParticipantId, long RewardId, string? IdempotencyKey = null, string? IdempotencyScope = null);
 
 /// <param name="Replayed">True when an earlier request with the same idempotency key made this redemption.</param>
-public record RedeemResult(Redemption Redemption, bool Replayed);
+/// <param name="Participant">For a redemption made now, its participant with the balances it left (so the caller need not read them back).</param>
+public record RedeemResult(Redemption Redemption, bool Replayed, Participants.Participant? Participant = null);
 
 /// <summary>Stable reasons a redemption is refused, for API clients that branch on them.</summary>
 public static class RedemptionErrors

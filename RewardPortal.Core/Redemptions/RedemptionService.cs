@@ -126,7 +126,9 @@ public sealed class RedemptionService(
         if (plan.Idempotency is not null && await FindReplayAsync(db, plan.Idempotency, cancellationToken) is { } earlier)
             return new RedeemResult(earlier, Replayed: true);
 
+        // Microseconds, as PostgreSQL keeps them: the answer built from these values matches the row read back later.
         var now = clock.GetUtcNow().UtcDateTime;
+        now = now.AddTicks(-(now.Ticks % 10));
         var balances = await DebitAsync(db, participant.Id, reward.CostCurrency, reward.Cost, cancellationToken)
             ?? throw await NotDebitedAsync(db, reward, participant.Id, cancellationToken);
         (participant.PointsBalance, participant.CashBalanceMinor) = balances;
@@ -177,7 +179,7 @@ public sealed class RedemptionService(
         if (reward.Stock is not null || reward.Type == RewardType.VoucherCode)
             await lowStock.CheckAsync(db, reward.Id, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        return new RedeemResult(redemption, Replayed: false);
+        return new RedeemResult(redemption, Replayed: false, participant);
     }
 
     /// <summary>

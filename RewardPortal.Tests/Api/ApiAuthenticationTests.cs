@@ -37,10 +37,27 @@ public sealed class ApiAuthenticationTests
         var client = factory.ApiClient(created.Secret);
 
         await (await client.GetAsync("/api/v1/participants/1")).AssertProblemAsync(404);
+        await factory.Services.GetRequiredService<ApiKeyUsage>().FlushAsync();
         Assert.NotNull((await service.ListAsync()).Single(k => k.Id == created.Key.Id).LastUsedAt);
 
         await service.RevokeAsync(created.Key.Id, "test");
         await (await client.GetAsync("/api/v1/participants/1")).AssertProblemAsync(401);
+    }
+
+    [Fact]
+    public async Task DisablingAKeysUserRefusesTheKeyAtOnce()
+    {
+        using var factory = new PortalFactory();
+        var userId = await factory.CreateUserAsync("member@test.local", Roles.TeamMember);
+        var created = await factory.Services.GetRequiredService<ApiKeyService>().CreateAsync("Member key", userId, "test");
+        var client = factory.ApiClient(created.Secret);
+        await (await client.GetAsync("/api/v1/redemptions/1")).AssertProblemAsync(404);
+        await using var db = await factory.CreateDbContextAsync();
+        var ownerId = db.Users.Single(u => u.Email == PortalFactory.OwnerEmail).Id;
+
+        await factory.Services.GetRequiredService<UserAdministrationService>().SetDisabledAsync(userId, true, ownerId);
+
+        await (await client.GetAsync("/api/v1/redemptions/1")).AssertProblemAsync(401);
     }
 
     [Fact]

@@ -32,12 +32,12 @@ public sealed class DashboardQueriesTests : IDisposable
                 }
                 var outboxEvent = new OutboxEvent { Type = EventTypes.RedemptionRequested, OccurredAt = at, DataJson = "{}" };
                 db.Events.Add(outboxEvent);
-                // Twenty deliveries a day: latencies 10, 20, ... 190 ms succeed, one fails.
+                // Twenty deliveries a day: latencies 13, 23, ... 193 ms succeed, one fails.
                 for (var i = 1; i <= 20; i++)
                     db.Deliveries.Add(new Delivery
                     {
                         Event = outboxEvent, Notification = notification, MessageId = EventRecorder.NewMessageId(),
-                        Status = i == 20 ? DeliveryStatus.Failed : DeliveryStatus.Succeeded, CreatedAt = at, CompletedAt = at.AddMilliseconds(i * 10),
+                        Status = i == 20 ? DeliveryStatus.Failed : DeliveryStatus.Succeeded, CreatedAt = at, CompletedAt = at.AddMilliseconds(i * 10 + 3),
                     });
             }
             await db.SaveChangesAsync();
@@ -51,8 +51,9 @@ public sealed class DashboardQueriesTests : IDisposable
         var lastDay = snapshot.Deliveries[^1];
         Assert.Equal((19, 1), (lastDay.Succeeded, lastDay.Failed));
         Assert.Equal(95.0, lastDay.SuccessRate!.Value, 3);
-        Assert.Equal(100, lastDay.LatencyP50Ms!.Value, 0);
-        Assert.Equal(190, lastDay.LatencyP95Ms!.Value, 0);
+        // Read from the histogram: the upper bound of the bucket the nearest rank falls in (103 ms in 100-120, 193 ms in 180-220).
+        Assert.Equal(120, lastDay.LatencyP50Ms!.Value, 0);
+        Assert.Equal(220, lastDay.LatencyP95Ms!.Value, 0);
         Assert.Equal(new WaitingCounts(1, 365, 1), snapshot.Waiting);
     }
 

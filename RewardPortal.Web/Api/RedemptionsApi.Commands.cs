@@ -36,7 +36,10 @@ internal static partial class RedemptionsApi
         // Keys are the caller's own, as in Stripe's API: another API key may use the same one for something else.
         var scope = $"api-key:{user.FindFirstValue(Auth.ApiKeyAuthenticationHandler.ApiKeyIdClaim)}";
         var result = await redemptions.RedeemAsync(new RedeemRequest(participantId, rewardId, idempotencyKey, scope), ApiActor.Of(user), cancellationToken);
-        var data = await LoadAsync(dbFactory, result.Redemption.Id, cancellationToken);
+        // A redemption made now is answered from what its transaction wrote; a replay reads the earlier one back.
+        var data = result is { Replayed: false, Participant: { } participant }
+            ? RedemptionEventData.Of(result.Redemption, participant)
+            : await LoadAsync(dbFactory, result.Redemption.Id, cancellationToken);
         // A replay answers what the first request answered, with 200 so a client can tell.
         return result.Replayed ? TypedResults.Ok(data) : TypedResults.Created($"/api/v1/redemptions/{result.Redemption.Id}", data);
     }

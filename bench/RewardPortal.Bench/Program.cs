@@ -3,8 +3,8 @@ using System.Globalization;
 using RewardPortal.Bench;
 using RewardPortal.Core.Notifications;
 
-// dotnet run -c Release --project bench/RewardPortal.Bench -- [all|webhooks|postgres|latency|redeem|email|drain]
-//     [--count N] [--concurrency N] [--rate N] [--seconds N] [--warmup N] [--emails N] [--rounds N] [--windows]
+// dotnet run -c Release --project bench/RewardPortal.Bench -- [all|webhooks|postgres|latency|redeem|email|drain|api|admin-scale]
+//     [--participants N] [--count N] [--concurrency N] [--rate N] [--seconds N] [--warmup N] [--emails N] [--rounds N] [--windows]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 int Option(string name, int fallback) =>
     Array.IndexOf(args, $"--{name}") is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
@@ -76,6 +76,21 @@ try
                 var rate = await Scenarios.RedeemThroughputAsync(engine, receiver, callers, options.Seconds, webhook);
                 Console.WriteLine($"| redemptions {(webhook ? "with" : "without")} a webhook, {callers} caller(s) in a closed loop | {rate:N0}/s |");
             }
+    }
+    if (scenario == "api")
+    {
+        await using var app = await WebApp.StartAsync(directory);
+        var participants = Option("participants", 100_000);
+        await ScaleData.SeedParticipantsAndRewardAsync(app.DatabaseFile, participants);
+        await WebScenarios.ApiAsync(app, options, participants);
+    }
+    if (scenario == "admin-scale")
+    {
+        await using var app = await WebApp.StartAsync(directory);
+        var participants = Option("participants", 100_000);
+        var seeded = await ScaleData.SeedAsync(app.DatabaseFile, participants, participants * 2, deliveriesPerRedemption: 5, days: 365);
+        Console.WriteLine($"| seeded {participants:N0} participants, {participants * 2:N0} redemptions over 365 days, {participants * 10:N0} deliveries and attempts, through SQL | {seeded.TotalSeconds:0.0} s |");
+        await WebScenarios.AdminScaleAsync(app, Math.Max(3, options.Rounds));
     }
     if (scenario is "all" or "email")
     {

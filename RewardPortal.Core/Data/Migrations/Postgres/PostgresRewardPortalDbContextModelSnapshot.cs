@@ -331,6 +331,44 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("RewardPortal.Core.Dashboard.DailyFigures", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("DeliveriesFailed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("DeliveriesSucceeded")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("PointsRedeemed")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Redemptions")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("DailyFigures");
+                });
+
+            modelBuilder.Entity("RewardPortal.Core.Dashboard.DailyLatency", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Day", "Bucket");
+
+                    b.ToTable("DailyLatency");
+                });
+
             modelBuilder.Entity("RewardPortal.Core.Deliveries.Delivery", b =>
                 {
                     b.Property<long>("Id")

@@ -314,6 +314,44 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("RewardPortal.Core.Dashboard.DailyFigures", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DeliveriesFailed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DeliveriesSucceeded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PointsRedeemed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Redemptions")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("DailyFigures");
+                });
+
+            modelBuilder.Entity("RewardPortal.Core.Dashboard.DailyLatency", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Bucket");
+
+                    b.ToTable("DailyLatency");
+                });
+
             modelBuilder.Entity("RewardPortal.Core.Deliveries.Delivery", b =>
                 {
                     b.Property<long>("Id")

@@ -1,0 +1,24 @@
+namespace RewardPortal.Core.Dashboard;
+
+/// <summary>
+/// One UTC day's totals, kept by database triggers in the same transaction as the rows they count
+/// (<see cref="DailyFiguresSql"/>): the dashboard reads a year as 365 rows, and keeps them after old raw rows are purged.
+/// </summary>
+public class DailyFigures
+{
+    public DateOnly Day { get; set; }
+    /// <summary>Redemptions made that day, whatever became of them.</summary>
+    public int Redemptions { get; set; }
+    public long PointsRedeemed { get; set; }
+    /// <summary>Deliveries that completed that day, by how they ended.</summary>
+    public int DeliveriesSucceeded { get; set; }
+    public int DeliveriesFailed { get; set; }
+}
+
+/// <summary>How many deliveries that succeeded on <see cref="Day"/> took a latency in <see cref="LatencyHistogram"/>'s bucket.</summary>
+public class DailyLatency
+{
+    public DateOnly Day { get; set; }
+    public int Bucket { get; set; }
+    public int Count { get; set; }
+}
