@@ -65,6 +65,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<RedemptionDecisionService>();
         services.AddSingleton<PortalQueries>();
         services.AddSingleton<RedemptionQueries>();
+        services.AddSingleton<RedemptionCsvExport>();
         services.AddSingleton<DeliveryBacklog>();
         services.AddMetrics();
         services.AddSingleton<PortalMetrics>();
