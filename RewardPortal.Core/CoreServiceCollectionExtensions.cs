@@ -66,6 +66,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PortalQueries>();
         services.AddSingleton<RedemptionQueries>();
         services.AddSingleton<RedemptionCsvExport>();
+        services.AddScoped<EventExampleSender>();
         services.AddSingleton<DeliveryBacklog>();
         services.AddMetrics();
         services.AddSingleton<PortalMetrics>();
