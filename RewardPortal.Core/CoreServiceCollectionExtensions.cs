@@ -68,6 +68,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<RedemptionDecisionService>();
         services.AddSingleton<PortalQueries>();
         services.AddSingleton<RedemptionQueries>();
+        services.AddSingleton<RedemptionCsvExport>();
+        services.AddScoped<EventExampleSender>();
         services.AddSingleton<DeliveryBacklog>();
         services.AddMetrics();
         services.AddSingleton<PortalMetrics>();

@@ -11,20 +11,13 @@ public static class EventTypes
     /// <summary>Sent only by "Send test"; never stored as an event.</summary>
     public const string Test = "webhook.test";
 
-    public static readonly IReadOnlyList<string> All =
-        [RedemptionRequested, RedemptionFulfilled, RedemptionRefused, ParticipantCreated, PointsAwarded];
+    /// <summary>Every event type, in the order of <see cref="EventCatalog"/>, where new ones are added.</summary>
+    public static readonly IReadOnlyList<string> All = [.. EventCatalog.All.Select(e => e.Type)];
 
     public static bool IsKnown(string type) => All.Contains(type);
 
     public static bool IsRedemptionEvent(string type) => type.StartsWith("redemption.", StringComparison.Ordinal);
 
-    public static string DisplayName(string type, bool forWebhook) => type switch
-    {
-        RedemptionRequested => forWebhook ? "Advocacy Redemption" : "Reward Redemption",
-        RedemptionFulfilled => "Redemption Fulfilled",
-        RedemptionRefused => "Redemption Refused",
-        ParticipantCreated => "Participant Created",
-        PointsAwarded => "Points Awarded",
-        _ => type,
-    };
+    public static string DisplayName(string type, bool forWebhook) =>
+        EventCatalog.Find(type) is { } definition ? (forWebhook ? definition.WebhookName : definition.EmailName) : type;
 }

@@ -7,6 +7,26 @@ namespace RewardPortal.Core.Redemptions;
 
 public record RedemptionFilter(RedemptionStatus? Status = null, RewardType? RewardType = null, DateTime? From = null, DateTime? To = null, bool OldestFirst = false);
 
+public static class RedemptionFilterQuery
+{
+    /// <summary>The queue's filter, shared by the page, the API and the CSV export so they always agree.</summary>
+    public static IQueryable<Redemption> Matching(this IQueryable<Redemption> query, RedemptionFilter filter)
+    {
+        if (filter.Status is { } status)
+            query = query.Where(r => r.Status == status);
+        if (filter.RewardType is { } type)
+            query = query.Where(r => r.RewardType == type);
+        if (filter.From is { } from)
+            query = query.Where(r => r.CreatedAt >= from);
+        if (filter.To is { } to)
+            query = query.Where(r => r.CreatedAt < to);
+        return query;
+    }
+
+    public static IQueryable<Redemption> InOrder(this IQueryable<Redemption> query, RedemptionFilter filter) =>
+        filter.OldestFirst ? query.OrderBy(r => r.Id) : query.OrderByDescending(r => r.Id);
+}
+
 public record RedemptionRow(long Id, string ParticipantName, string ParticipantEmail, string RewardName, RewardType RewardType,
     Participants.Currency CostCurrency, long Cost, RedemptionStatus Status, DateTime CreatedAt, DateTime? DecidedAt, string? DecidedBy);
 
@@ -16,17 +36,9 @@ public sealed class RedemptionQueries(IDbContextFactory<RewardPortalDbContext> d
     public async Task<Page<RedemptionRow>> PageAsync(RedemptionFilter filter, int page, int pageSize, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = db.Redemptions.AsNoTracking();
-        if (filter.Status is { } status)
-            query = query.Where(r => r.Status == status);
-        if (filter.RewardType is { } type)
-            query = query.Where(r => r.RewardType == type);
-        if (filter.From is { } from)
-            query = query.Where(r => r.CreatedAt >= from);
-        if (filter.To is { } to)
-            query = query.Where(r => r.CreatedAt < to);
+        var query = db.Redemptions.AsNoTracking().Matching(filter);
         var total = await query.CountAsync(cancellationToken);
-        var rows = await (filter.OldestFirst ? query.OrderBy(r => r.Id) : query.OrderByDescending(r => r.Id))
+        var rows = await query.InOrder(filter)
             .Skip(page * pageSize).Take(pageSize)
             .Select(r => new RedemptionRow(r.Id, r.Participant!.Name, r.Participant.Email, r.Reward.Name, r.RewardType, r.CostCurrency, r.Cost,
                 r.Status, r.CreatedAt, r.DecidedAt, r.DecidedBy))

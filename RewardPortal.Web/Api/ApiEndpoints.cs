@@ -19,6 +19,7 @@ internal static class ApiEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapParticipantsApi();
         api.MapRedemptionsApi();
+        api.MapRedemptionExportApi();
         api.MapRewardsApi();
         api.MapWebhooksApi();
         api.MapDeliveriesApi();

@@ -30,7 +30,7 @@ internal static class WebApplicationBuilderExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddWebhookDescriptions());
         services.AddDataProtection().SetApplicationName("RewardPortal").PersistKeysToDbContext<RewardPortalDbContext>().ProtectKeysWithMasterKey();
         services.AddRewardPortalIdentity();
         services.AddRewardPortalHangfire(builder.Configuration);

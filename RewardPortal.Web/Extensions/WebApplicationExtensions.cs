@@ -57,6 +57,7 @@ internal static class WebApplicationExtensions
         app.MapAccountEndpoints();
         app.MapSignInRenewal();
         app.MapRewardPortalApi();
+        app.MapRedemptionExportDownload();
         app.MapOpenApi("/openapi/{documentName}.json").RequireStaffUnlessPublic(app.Configuration);
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false })
             .RequireAuthorization(Policies.Admin);
