@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Alerts;
 using RewardPortal.Core.ApiKeys;
 using RewardPortal.Core.Auditing;
+using RewardPortal.Core.Cluster;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
@@ -31,6 +32,7 @@ public class RewardPortalDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<ClusterNode> ClusterNodes => Set<ClusterNode>();
     /// <summary>Cookie and antiforgery keys, shared by every node that uses this database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
