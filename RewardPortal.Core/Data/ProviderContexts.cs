@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Participants;
+using RewardPortal.Core.Redemptions;
 
 namespace RewardPortal.Core.Data;
 
@@ -24,7 +25,15 @@ public sealed class SqliteRewardPortalDbContext(DbContextOptions<SqliteRewardPor
 /// <remarks>
 /// <c>Database__Provider=Postgres dotnet ef migrations add NAME --project RewardPortal.Core --startup-project RewardPortal.Web --context PostgresRewardPortalDbContext --output-dir Data/Migrations/Postgres</c>
 /// </remarks>
-public sealed class PostgresRewardPortalDbContext(DbContextOptions<PostgresRewardPortalDbContext> options) : RewardPortalDbContext(options);
+public sealed class PostgresRewardPortalDbContext(DbContextOptions<PostgresRewardPortalDbContext> options) : RewardPortalDbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        // xid8, which never wraps around, as a bigint.
+        builder.Entity<Redemption>().Property(r => r.TransactionId).HasDefaultValueSql("pg_current_xact_id()::text::bigint");
+    }
+}
 
 /// <summary>Hands out the provider's context as the base type.</summary>
 internal sealed class ProviderDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<RewardPortalDbContext>

@@ -5,6 +5,7 @@ using RewardPortal.Core.Alerts;
 using RewardPortal.Core.ApiKeys;
 using RewardPortal.Core.Auditing;
 using RewardPortal.Core.Dashboard;
+using RewardPortal.Core.Cluster;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
@@ -35,6 +36,7 @@ public class RewardPortalDbContext(DbContextOptions options) : IdentityDbContext
     /// <summary>The dashboard's daily totals, kept by triggers (<see cref="DailyFiguresSql"/>).</summary>
     public DbSet<DailyFigures> DailyFigures => Set<DailyFigures>();
     public DbSet<DailyLatency> DailyLatency => Set<DailyLatency>();
+    public DbSet<ClusterNode> ClusterNodes => Set<ClusterNode>();
     /// <summary>Cookie and antiforgery keys, shared by every node that uses this database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

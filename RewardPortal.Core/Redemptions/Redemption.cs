@@ -25,6 +25,11 @@ public class Redemption
     /// <summary>Hash of the request that carried <see cref="IdempotencyKey"/>, to tell a retry from a different request.</summary>
     public string? RequestHash { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>
+    /// On PostgreSQL, the id of the transaction that wrote the row (set by the database): with it the API's cursor never
+    /// passes a row that commits after a larger id (see RedemptionCursor). Always 0 on SQLite, which commits in id order.
+    /// </summary>
+    public long TransactionId { get; set; }
     public DateTime? DecidedAt { get; set; }
     public string? DecidedBy { get; set; }
     public List<RedemptionStatusChange> History { get; set; } = [];

@@ -115,12 +115,15 @@ public sealed class MultiNodeTests : IAsyncLifetime
         var webhookId = await survivor.CreateWebhookAsync(receiver.Url(), EventTypes.PointsAwarded);
         await using (var db = await survivor.CreateDbContextAsync())
         {
-            // As a crashed node leaves them: claimed, never finished, the lease already past.
+            // As a crashed node leaves them: claimed, never finished, the lease already past. One transaction, so
+            // that the engine, woken by the commit, never sees them unclaimed.
+            await using var transaction = await db.Database.BeginTransactionAsync();
             var recorder = survivor.Services.GetRequiredService<EventRecorder>();
             for (var i = 0; i < 50; i++)
                 await recorder.RecordAsync(db, EventTypes.PointsAwarded, new { n = i }, new EventSubject());
             await db.SaveChangesAsync();
             await db.Deliveries.ExecuteUpdateAsync(s => s.SetProperty(d => d.LeasedBy, "dead-node").SetProperty(d => d.LeasedUntil, DateTime.UtcNow.AddSeconds(-1)));
+            await transaction.CommitAsync();
         }
 
         await survivor.Services.GetRequiredService<DeliveryDispatcher>().DrainAsync(CancellationToken.None);

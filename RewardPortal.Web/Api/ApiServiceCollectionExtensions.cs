@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Json;
+using RewardPortal.Core.Cluster;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
 using RewardPortal.Web.Auth;
@@ -27,15 +28,20 @@ internal static class ApiServiceCollectionExtensions
         var limits = configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new();
         services.AddRateLimiter(o =>
         {
-            o.AddPolicy(RateLimitPolicy, context => RateLimitPartition.GetTokenBucketLimiter(
-                context.User.FindFirstValue(ApiKeyAuthenticationHandler.ApiKeyIdClaim) ?? "ip:" + context.Connection.RemoteIpAddress,
-                _ => new TokenBucketRateLimiterOptions
+            // Held for the cluster: each node that serves the API allows its share of the limit, from the live node
+            // count its heartbeats see. The share is part of the partition, so a node joining or leaving re-cuts the buckets.
+            o.AddPolicy(RateLimitPolicy, context =>
+            {
+                var share = NodeLiveness.ShareOf(limits.RequestsPerMinute, context.RequestServices.GetRequiredService<ClusterView>().ApiNodes);
+                var key = context.User.FindFirstValue(ApiKeyAuthenticationHandler.ApiKeyIdClaim) ?? "ip:" + context.Connection.RemoteIpAddress;
+                return RateLimitPartition.GetTokenBucketLimiter($"{key}/{share}", _ => new TokenBucketRateLimiterOptions
                 {
-                    TokenLimit = limits.RequestsPerMinute,
-                    TokensPerPeriod = limits.RequestsPerMinute,
+                    TokenLimit = share,
+                    TokensPerPeriod = share,
                     ReplenishmentPeriod = TimeSpan.FromMinutes(1),
                     QueueLimit = 0,
-                }));
+                });
+            });
             o.OnRejected = async (rejected, cancellationToken) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);

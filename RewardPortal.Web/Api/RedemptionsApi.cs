@@ -21,13 +21,26 @@ internal static partial class RedemptionsApi
 
     static partial void MapCommands(RouteGroupBuilder group);
 
+    /// <summary>
+    /// Pages in the order rows commit in, up to what has surely committed (<see cref="CommitHorizon"/>): a redemption
+    /// committing late behind a larger id shows on a later page instead of being passed. nextCursor is given on every
+    /// page, the last one too, so that a poller carries on from where it stopped.
+    /// </summary>
     public static async Task<Ok<Page<RedemptionEventData>>> ListAsync(
         IDbContextFactory<RewardPortalDbContext> dbFactory, string? status, string? rewardType, string? after, int? limit, CancellationToken cancellationToken)
     {
-        var afterId = Cursor.Decode(after);
+        var cursor = RedemptionCursor.Decode(after);
         var take = Cursor.Limit(limit);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = db.Redemptions.AsNoTracking().Include(r => r.Participant).Where(r => r.Id > afterId);
+        // Read before the rows: a horizon from an earlier moment only holds back more.
+        var horizon = await CommitHorizon.ReadAsync(db, cancellationToken);
+        var afterTx = cursor.TransactionId
+            ?? await db.Redemptions.Where(r => r.Id == cursor.Id).Select(r => (long?)r.TransactionId).SingleOrDefaultAsync(cancellationToken) ?? 0;
+        var afterId = cursor.Id;
+        var query = db.Redemptions.AsNoTracking().Include(r => r.Participant)
+            .Where(r => r.TransactionId > afterTx || (r.TransactionId == afterTx && r.Id > afterId));
+        if (horizon is { } below)
+            query = query.Where(r => r.TransactionId < below);
         if (status is not null)
         {
             var wanted = ParseEnum<RedemptionStatus>(status, "status");
@@ -38,8 +51,11 @@ internal static partial class RedemptionsApi
             var wanted = ParseEnum<RewardType>(rewardType, "rewardType");
             query = query.Where(r => r.RewardType == wanted);
         }
-        var rows = await query.OrderBy(r => r.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return TypedResults.Ok(Cursor.ToPage(rows, take, r => r.Id, r => RedemptionEventData.Of(r, r.Participant!)));
+        var rows = await query.OrderBy(r => r.TransactionId).ThenBy(r => r.Id).Take(take + 1).ToListAsync(cancellationToken);
+        var hasMore = rows.Count > take;
+        var page = rows.Take(take).ToList();
+        var next = page.Count > 0 ? new RedemptionCursor(page[^1].TransactionId, page[^1].Id) : new RedemptionCursor(afterTx, afterId);
+        return TypedResults.Ok(new Page<RedemptionEventData>(page.Select(r => RedemptionEventData.Of(r, r.Participant!)).ToList(), next.Encode(), hasMore));
     }
 
     public static async Task<Ok<RedemptionEventData>> GetAsync(long id, IDbContextFactory<RewardPortalDbContext> dbFactory, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Hangfire;
+using RewardPortal.Core.Cluster;
 using RewardPortal.Core.Deliveries;
 
 namespace RewardPortal.Web.Extensions;
@@ -6,8 +7,11 @@ namespace RewardPortal.Web.Extensions;
 internal static class DeliveryEngineExtensions
 {
     /// <summary>Nodes that run background work also run the delivery dispatcher.</summary>
-    public static void AddDeliveryDispatcher(this IServiceCollection services) =>
+    public static void AddDeliveryDispatcher(this IServiceCollection services)
+    {
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryDispatcher>());
+        services.AddDeliveryWakeUps();
+    }
 
     /// <summary>The every-minute sweep, and a drain on start: unfinished deliveries are queued again after any restart.</summary>
     public static void UseDeliveryJobs(this WebApplication app)

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 using RewardPortal.Core;
+using RewardPortal.Core.Cluster;
 using RewardPortal.Core.Configuration;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Identity;
@@ -27,6 +28,7 @@ internal static class WebApplicationBuilderExtensions
 
         var services = builder.Services;
         services.AddRewardPortalCore(builder.Configuration, builder.Environment.ContentRootPath);
+        services.AddClusterNodes((builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new()).Role.ToString());
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddProblemDetails();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using RewardPortal.Core;
+using RewardPortal.Core.Cluster;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
 
@@ -26,7 +27,9 @@ internal sealed class Engine : IAsyncDisposable
     public bool IsPostgres { get; }
     public IServiceProvider Services => host.Services;
 
-    public static async Task<Engine> StartAsync(string directory, BenchOptions options, Dictionary<string, string?>? more = null, string? postgres = null)
+    /// <param name="sends">false: a Web node's services only (it commits, another node's engine sends).</param>
+    public static async Task<Engine> StartAsync(
+        string directory, BenchOptions options, Dictionary<string, string?>? more = null, string? postgres = null, bool sends = true)
     {
         var connectionString = postgres ?? $"Data Source={Path.Combine(directory, $"bench-{Guid.NewGuid():N}.db")}";
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = directory });
@@ -46,7 +49,11 @@ internal sealed class Engine : IAsyncDisposable
             // A fresh PostgreSQL database answers EF's first look for its migrations table with an error it expects.
             .AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None);
         builder.Services.AddRewardPortalCore(builder.Configuration, directory);
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryDispatcher>());
+        if (sends)
+        {
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryDispatcher>());
+            builder.Services.AddDeliveryWakeUps();
+        }
         var host = builder.Build();
         await using (var db = await host.Services.GetRequiredService<IDbContextFactory<RewardPortalDbContext>>().CreateDbContextAsync())
             await db.Database.MigrateAsync();

@@ -16,7 +16,17 @@ internal sealed class Postgres : IAsyncDisposable
     private Postgres(string bin, string data, int port) => (this.bin, this.data, Port) = (bin, data, port);
 
     public int Port { get; }
-    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=rewardportal;Maximum Pool Size=100";
+    public string ConnectionString => ConnectionStringOf("rewardportal");
+
+    private string ConnectionStringOf(string database) => $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Maximum Pool Size=100";
+
+    /// <summary>Another empty database on the same server, for a scenario that must not see the others' rows.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = $"rewardportal_{Guid.NewGuid():N}";
+        await PgAsync("createdb", $"-h 127.0.0.1 -p {Port} -U postgres {name}");
+        return ConnectionStringOf(name);
+    }
 
     public static async Task<Postgres?> StartAsync()
     {

@@ -54,15 +54,24 @@ try
             var (_, warm) = await DrainAsync(server.ConnectionString, nodes);
             Console.WriteLine($"| engine drains {options.Count:N0} pending deliveries on PostgreSQL, {nodes} node(s) ({DrainFigures(warm)}) | {warm.Rate:N0}/s, {warm.Rate / raw:P0} of raw |");
         }
+        // Commit to arrival: redemptions and sends on one node, then redemptions on a Web node and sends on a Worker,
+        // which hears of each commit only through the database (LISTEN/NOTIFY).
+        foreach (var crossNode in new[] { false, true })
+        {
+            var database = await server.CreateDatabaseAsync();
+            await using var worker = await Engine.StartAsync(directory, options, postgres: database);
+            await using var web = crossNode ? await Engine.StartAsync(directory, options, postgres: database, sends: false) : null;
+            var run = await Scenarios.LatencyAsync(web ?? worker, receiver, options);
+            Console.WriteLine($"| PostgreSQL, {(crossNode ? "committed on a Web node, sent by a Worker" : "one node")}: commit -> arrival at {run.AchievedRate:N0} redemptions/s " +
+                $"over {options.Seconds} s ({run.FromCommit.Length:N0} webhooks) | {LatencyFigures(run.FromCommit)} |");
+        }
     }
     if (scenario is "all" or "latency")
     {
         await using var engine = await Engine.StartAsync(directory, options);
         var run = await Scenarios.LatencyAsync(engine, receiver, options);
-        string Figures(double[] sorted) =>
-            $"p50 {LatencyRun.Percentile(sorted, 0.50):0.0} ms, p90 {LatencyRun.Percentile(sorted, 0.90):0.0} ms, p99 {LatencyRun.Percentile(sorted, 0.99):0.0} ms, max {sorted[^1]:0.0} ms";
-        Console.WriteLine($"| commit -> arrival at {run.AchievedRate:N0} redemptions/s over {options.Seconds} s ({run.FromCommit.Length:N0} webhooks) | {Figures(run.FromCommit)} |");
-        Console.WriteLine($"| request -> arrival (the redemption's own transaction included) | {Figures(run.FromRequest)} |");
+        Console.WriteLine($"| commit -> arrival at {run.AchievedRate:N0} redemptions/s over {options.Seconds} s ({run.FromCommit.Length:N0} webhooks) | {LatencyFigures(run.FromCommit)} |");
+        Console.WriteLine($"| request -> arrival (the redemption's own transaction included) | {LatencyFigures(run.FromRequest)} |");
         Console.WriteLine($"| average RedeemAsync call | {run.AverageRedeemCall.TotalMilliseconds:0.0} ms |");
     }
     if (scenario == "redeem")
@@ -144,6 +153,9 @@ try
                 await engine.DisposeAsync();
         }
     }
+
+    static string LatencyFigures(double[] sorted) =>
+        $"p50 {LatencyRun.Percentile(sorted, 0.50):0.0} ms, p90 {LatencyRun.Percentile(sorted, 0.90):0.0} ms, p99 {LatencyRun.Percentile(sorted, 0.99):0.0} ms, max {sorted[^1]:0.0} ms";
 
     string DrainFigures(DrainRun run) =>
         $"all arrived {run.Arrived.TotalSeconds:0.00} s, all recorded {run.Recorded.TotalSeconds:0.00} s, {run.Cpu.TotalMicroseconds / options.Count:0} us CPU, " +

@@ -21,6 +21,7 @@ internal sealed class RedemptionConfiguration : IEntityTypeConfiguration<Redempt
         builder.HasMany(r => r.History).WithOne().HasForeignKey(h => h.RedemptionId);
         builder.HasIndex(r => new { r.IdempotencyScope, r.IdempotencyKey }).IsUnique();
         builder.HasIndex(r => new { r.Status, r.Id });
+        builder.HasIndex(r => new { r.TransactionId, r.Id });
         builder.HasIndex(r => new { r.ParticipantId, r.Id });
         builder.HasIndex(r => r.CreatedAt);
     }

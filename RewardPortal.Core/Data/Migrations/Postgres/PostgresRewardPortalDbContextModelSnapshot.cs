@@ -331,6 +331,33 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("RewardPortal.Core.Cluster.ClusterNode", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("MachineName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Nodes", (string)null);
+                });
+
             modelBuilder.Entity("RewardPortal.Core.Dashboard.DailyFigures", b =>
                 {
                     b.Property<DateOnly>("Day")
@@ -853,6 +880,11 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.Property<int>("Status")
                         .HasColumnType("integer");
 
+                    b.Property<long>("TransactionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValueSql("pg_current_xact_id()::text::bigint");
+
                     b.Property<string>("VoucherCode")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -869,6 +901,8 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.HasIndex("ParticipantId", "Id");
 
                     b.HasIndex("Status", "Id");
+
+                    b.HasIndex("TransactionId", "Id");
 
                     b.ToTable("Redemptions");
                 });

@@ -314,6 +314,33 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("RewardPortal.Core.Cluster.ClusterNode", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MachineName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Nodes", (string)null);
+                });
+
             modelBuilder.Entity("RewardPortal.Core.Dashboard.DailyFigures", b =>
                 {
                     b.Property<DateOnly>("Day")
@@ -824,6 +851,9 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("TransactionId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("VoucherCode")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -840,6 +870,8 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                     b.HasIndex("ParticipantId", "Id");
 
                     b.HasIndex("Status", "Id");
+
+                    b.HasIndex("TransactionId", "Id");
 
                     b.ToTable("Redemptions");
                 });
