@@ -8,15 +8,35 @@ public static class EventTypes
     public const string RedemptionRefused = "redemption.refused";
     public const string ParticipantCreated = "participant.created";
     public const string PointsAwarded = "points.awarded";
+    public const string PointsAdjusted = "points.adjusted";
+    public const string ParticipantUpdated = "participant.updated";
+    public const string ParticipantStatusChanged = "participant.status_changed";
+    public const string ParticipantAddedToCampaign = "participant.added_to_campaign";
+    public const string PayoutCreated = "payout.created";
     /// <summary>Sent only by "Send test"; never stored as an event.</summary>
     public const string Test = "webhook.test";
 
     public static readonly IReadOnlyList<string> All =
-        [RedemptionRequested, RedemptionFulfilled, RedemptionRefused, ParticipantCreated, PointsAwarded];
+    [
+        RedemptionRequested, RedemptionFulfilled, RedemptionRefused, ParticipantCreated, PointsAwarded, PointsAdjusted,
+        ParticipantUpdated, ParticipantStatusChanged, ParticipantAddedToCampaign, PayoutCreated,
+    ];
+
+    /// <summary>
+    /// The events that belong to a campaign, for which a notification's "In campaign(s)" choice applies: a redemption
+    /// (and a payout) belongs to its reward's campaigns, points to the campaign they were awarded in.
+    /// </summary>
+    public static readonly IReadOnlyList<string> CampaignEvents =
+        [RedemptionRequested, RedemptionFulfilled, RedemptionRefused, PointsAwarded, ParticipantAddedToCampaign, PayoutCreated];
 
     public static bool IsKnown(string type) => All.Contains(type);
 
     public static bool IsRedemptionEvent(string type) => type.StartsWith("redemption.", StringComparison.Ordinal);
+
+    public static bool BelongsToCampaign(string type) => CampaignEvents.Contains(type);
+
+    /// <summary>Events whose campaigns are the reward's (the subject's reward), rather than one named on the event.</summary>
+    internal static bool TakesCampaignsFromReward(string type) => IsRedemptionEvent(type) || type == PayoutCreated;
 
     public static string DisplayName(string type, bool forWebhook) => type switch
     {
@@ -25,6 +45,11 @@ public static class EventTypes
         RedemptionRefused => "Redemption Refused",
         ParticipantCreated => "Participant Created",
         PointsAwarded => "Points Awarded",
+        PointsAdjusted => "Points Adjusted",
+        ParticipantUpdated => "Participant Updated",
+        ParticipantStatusChanged => "Participant Status Updated",
+        ParticipantAddedToCampaign => "Participant Added to Campaign",
+        PayoutCreated => "Payout Created",
         _ => type,
     };
 }

@@ -20,6 +20,7 @@ internal static class ApiEndpoints
         api.MapParticipantsApi();
         api.MapRedemptionsApi();
         api.MapRewardsApi();
+        api.MapCampaignsApi();
         api.MapWebhooksApi();
         api.MapDeliveriesApi();
 
