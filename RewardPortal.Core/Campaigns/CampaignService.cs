@@ -38,8 +38,9 @@ public sealed class CampaignService(
         var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
             ?? throw PortalException.NotFound("The campaign");
         var members = await db.CampaignMembers.Where(m => m.CampaignId == id)
-            .Join(db.Participants, m => m.ParticipantId, p => p.Id, (m, p) => new CampaignMemberRow(p.Id, p.Name, p.Email, m.AddedAt))
-            .OrderByDescending(m => m.AddedAt).ThenBy(m => m.Name).Take(MembersShown).ToListAsync(cancellationToken);
+            .Join(db.Participants, m => m.ParticipantId, p => p.Id, (m, p) => new { m.AddedAt, p.Id, p.Name, p.Email })
+            .OrderByDescending(m => m.AddedAt).ThenBy(m => m.Name).Take(MembersShown)
+            .Select(m => new CampaignMemberRow(m.Id, m.Name, m.Email, m.AddedAt)).ToListAsync(cancellationToken);
         var rewards = await db.Rewards.AsNoTracking().Where(r => !r.IsDeleted && r.Campaigns.Any(c => c.Id == id)).OrderBy(r => r.Name)
             .Select(r => new CampaignRewardRow(r.Id, r.Name, r.IsEnabled)).ToListAsync(cancellationToken);
         return new CampaignDetail(campaign, members, rewards);
