@@ -53,6 +53,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ParticipantQueries>();
         services.AddSingleton<ParticipantImportService>();
         services.AddSingleton<RewardService>();
+        services.AddSingleton<Campaigns.CampaignService>();
         services.AddSingleton<VoucherPoolService>();
         services.AddSingleton<UserAdministrationService>();
         services.AddSingleton<MyAccountService>();

@@ -6,6 +6,7 @@ using RewardPortal.Core.ApiKeys;
 using RewardPortal.Core.Auditing;
 using RewardPortal.Core.Dashboard;
 using RewardPortal.Core.Cluster;
+using RewardPortal.Core.Campaigns;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
@@ -24,6 +25,8 @@ public class RewardPortalDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
     public DbSet<Reward> Rewards => Set<Reward>();
     public DbSet<VoucherCode> VoucherCodes => Set<VoucherCode>();
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+    public DbSet<CampaignMember> CampaignMembers => Set<CampaignMember>();
     public DbSet<Redemption> Redemptions => Set<Redemption>();
     public DbSet<RedemptionStatusChange> RedemptionStatusChanges => Set<RedemptionStatusChange>();
     public DbSet<Notification> Notifications => Set<Notification>();

@@ -46,7 +46,22 @@ public static class EventCatalog
             typeof(ParticipantEventData), new ParticipantEventData(Examples.Participant)),
         new(EventTypes.PointsAwarded, "Points Awarded", "Points Awarded",
             "Points or cash are credited to a participant: by an admin, an import's opening balance, or POST /api/v1/participants/{id}/credits.",
-            typeof(CreditEventData), new CreditEventData(Examples.Participant, Currency.Points, 500, 2000, "Quarterly sales bonus")),
+            typeof(CreditEventData), new CreditEventData(Examples.Participant, Currency.Points, 500, 2000, "Quarterly sales bonus", Examples.Campaign)),
+        new(EventTypes.PointsAdjusted, "Points Adjusted", "Points Adjusted",
+            "An admin debits or corrects a participant's balance (Adjust balance, or a negative POST /api/v1/participants/{id}/credits): the amount is negative.",
+            typeof(CreditEventData), new CreditEventData(Examples.Participant, Currency.Points, -200, 1800, "Duplicate award corrected")),
+        new(EventTypes.ParticipantUpdated, "Participant Updated", "Participant Updated",
+            "A participant's details change (name, email, address or custom fields): by an admin, a CSV import, or PATCH /api/v1/participants/{id}.",
+            typeof(ParticipantUpdatedEventData), new ParticipantUpdatedEventData(Examples.Participant, ["email", "address"])),
+        new(EventTypes.ParticipantStatusChanged, "Participant Status Updated", "Participant Status Updated",
+            "A participant is suspended or reinstated, or their portal access is granted or revoked.",
+            typeof(ParticipantStatusEventData), new ParticipantStatusEventData(Examples.Participant with { Suspended = true }, ParticipantStatusChange.Suspended)),
+        new(EventTypes.ParticipantAddedToCampaign, "Participant Added to Campaign", "Participant Added to Campaign",
+            "A participant joins a campaign: by an admin on the campaign's page, or POST /api/v1/campaigns/{id}/participants.",
+            typeof(CampaignMembershipEventData), new CampaignMembershipEventData(Examples.Participant, Examples.Campaign)),
+        new(EventTypes.PayoutCreated, "Payout Created", "Payout Created",
+            "A cash redemption is fulfilled: money is paid out. Sent beside redemption.fulfilled, with the same data.",
+            typeof(RedemptionEventData), Examples.Redemption(RedemptionStatus.Fulfilled, RewardType.Cash)),
     ];
 
     public static EventDefinition? Find(string type) => All.FirstOrDefault(e => e.Type == type);
@@ -82,7 +97,10 @@ public static class EventCatalog
             new AddressPayload("12 St James's Square", null, "London", null, "SW1Y 4JH", "GB"),
             new Dictionary<string, string> { ["T-shirt size"] = "M" }, 2000, 5000, false, Created);
 
-        public static RedemptionEventData Redemption(RedemptionStatus status)
+        public static readonly CampaignPayload Campaign = new(2, "Spring referral push", "Refer a friend between March and May.",
+            new DateTime(2027, 3, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2027, 6, 1, 0, 0, 0, DateTimeKind.Utc), true);
+
+        public static RedemptionEventData Redemption(RedemptionStatus status, RewardType type = RewardType.Custom)
         {
             var decided = status != RedemptionStatus.Requested;
             var requested = new DateTime(2026, 11, 23, 9, 30, 0, DateTimeKind.Utc);
@@ -96,8 +114,11 @@ public static class EventCatalog
                     },
                     requested, decided ? requested.AddHours(3) : null, decided ? "team@example.com" : null),
                 Participant,
-                new RewardPayload(3, "Branded hoodie", "A warm hoodie with the programme's logo.", RewardType.Custom, Currency.Points, 500,
-                    new Dictionary<string, string> { ["sku"] = "HOOD-001", ["vendor"] = "Print shop" }));
+                type == RewardType.Cash
+                    ? new RewardPayload(4, "$25 bank transfer", "Paid to the account on file.", RewardType.Cash, Currency.Points, 500,
+                        new Dictionary<string, string> { ["payout"] = "bank-transfer" })
+                    : new RewardPayload(3, "Branded hoodie", "A warm hoodie with the programme's logo.", RewardType.Custom, Currency.Points, 500,
+                        new Dictionary<string, string> { ["sku"] = "HOOD-001", ["vendor"] = "Print shop" }));
         }
     }
 }

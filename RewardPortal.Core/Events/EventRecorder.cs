@@ -9,7 +9,8 @@ using RewardPortal.Core.Rewards;
 namespace RewardPortal.Core.Events;
 
 /// <summary>What an event is about, for matching it to notifications.</summary>
-public record EventSubject(long? RedemptionId = null, long? ParticipantId = null, long? RewardId = null, RewardType? RewardType = null);
+/// <param name="CampaignId">The campaign points were awarded in, or a participant was added to.</param>
+public record EventSubject(long? RedemptionId = null, long? ParticipantId = null, long? RewardId = null, RewardType? RewardType = null, long? CampaignId = null);
 
 /// <summary>
 /// The outbox: adds an event and one pending delivery per matching notification to the caller's context, so that they
@@ -38,11 +39,11 @@ public sealed class EventRecorder(TimeProvider clock)
     public async Task RecordAllAsync<TData>(RewardPortalDbContext db, string type, IEnumerable<(TData Data, EventSubject Subject)> events,
         CancellationToken cancellationToken = default)
     {
-        var matches = new Dictionary<(long?, RewardType?), List<Notification>>();
+        var matches = new Dictionary<(long?, RewardType?, long?), List<Notification>>();
         foreach (var (data, subject) in events)
         {
-            if (!matches.TryGetValue((subject.RewardId, subject.RewardType), out var matching))
-                matches[(subject.RewardId, subject.RewardType)] = matching = await MatchingNotificationsAsync(db, type, subject, cancellationToken);
+            if (!matches.TryGetValue((subject.RewardId, subject.RewardType, subject.CampaignId), out var matching))
+                matches[(subject.RewardId, subject.RewardType, subject.CampaignId)] = matching = await MatchingNotificationsAsync(db, type, subject, cancellationToken);
             Add(db, type, data, subject, matching);
         }
     }
@@ -59,6 +60,7 @@ public sealed class EventRecorder(TimeProvider clock)
             ParticipantId = subject.ParticipantId,
             RewardId = subject.RewardId,
             RewardType = subject.RewardType,
+            CampaignId = subject.CampaignId,
             TraceParent = TraceParentToKeep(),
         };
         db.Events.Add(outboxEvent);
@@ -88,22 +90,41 @@ public sealed class EventRecorder(TimeProvider clock)
     /// <summary>
     /// The rules of the products this replaces: a notification must be enabled and listen to the event; for redemption
     /// events its redemption-type filter applies, and a webhook fires only for rewards that have it assigned.
-    /// Emails need no assignment.
+    /// Emails need no assignment. For events that belong to a campaign, a notification limited to campaigns fires only
+    /// for events of one of them: an unrestricted reward's redemption belongs to no campaign, so only "all" gets it.
     /// </summary>
     internal static async Task<List<Notification>> MatchingNotificationsAsync(RewardPortalDbContext db, string type, EventSubject subject, CancellationToken cancellationToken)
     {
         var candidates = await db.Notifications.AsNoTracking()
             .Where(n => n.IsEnabled && !n.IsDeleted)
-            .Select(n => new { Notification = n, Assigned = subject.RewardId != null && n.Rewards.Any(r => r.Id == subject.RewardId) })
+            .Select(n => new
+            {
+                Notification = n,
+                Assigned = subject.RewardId != null && n.Rewards.Any(r => r.Id == subject.RewardId),
+                CampaignIds = n.Campaigns.Select(c => c.Id).ToList(),
+            })
             .ToListAsync(cancellationToken);
+        candidates.RemoveAll(c => !c.Notification.EventTypes.Contains(type));
 
+        var eventCampaigns = EventTypes.BelongsToCampaign(type) && candidates.Any(c => c.CampaignIds.Count > 0)
+            ? await EventCampaignsAsync(db, type, subject, cancellationToken)
+            : [];
         var redemptionEvent = EventTypes.IsRedemptionEvent(type);
         return candidates
-            .Where(c => c.Notification.EventTypes.Contains(type))
+            .Where(c => c.CampaignIds.Count == 0 || !EventTypes.BelongsToCampaign(type) || c.CampaignIds.Intersect(eventCampaigns).Any())
             .Where(c => !redemptionEvent || c.Notification.RedemptionTypes.Count == 0
                 || (subject.RewardType is { } rewardType && c.Notification.RedemptionTypes.Contains(rewardType)))
             .Where(c => !redemptionEvent || c.Notification.Channel != NotificationChannel.Webhook || c.Assigned)
             .Select(c => c.Notification)
             .ToList();
+    }
+
+    private static async Task<List<long>> EventCampaignsAsync(RewardPortalDbContext db, string type, EventSubject subject, CancellationToken cancellationToken)
+    {
+        if (!EventTypes.TakesCampaignsFromReward(type))
+            return subject.CampaignId is { } campaignId ? [campaignId] : [];
+        if (subject.RewardId is not { } rewardId)
+            return [];
+        return await db.Rewards.Where(r => r.Id == rewardId).SelectMany(r => r.Campaigns.Select(c => c.Id)).ToListAsync(cancellationToken);
     }
 }

@@ -17,6 +17,8 @@ public class OutboxEvent
     public long? ParticipantId { get; set; }
     public long? RewardId { get; set; }
     public RewardType? RewardType { get; set; }
+    /// <summary>The campaign a points or membership event happened in; a redemption's campaigns are its reward's.</summary>
+    public long? CampaignId { get; set; }
     /// <summary>
     /// The W3C trace context (traceparent) the event was recorded in, if any: each delivery attempt's span is its child,
     /// so a trace shows the request, its transaction and every attempt together.

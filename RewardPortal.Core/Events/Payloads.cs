@@ -1,3 +1,4 @@
+using RewardPortal.Core.Campaigns;
 using RewardPortal.Core.Participants;
 using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;
@@ -44,5 +45,25 @@ public record RedemptionEventData(RedemptionPayload Redemption, ParticipantPaylo
 /// <summary>The "data" of participant.created.</summary>
 public record ParticipantEventData(ParticipantPayload Participant);
 
-/// <summary>The "data" of points.awarded: a credit of points or cash.</summary>
-public record CreditEventData(ParticipantPayload Participant, Currency Currency, long Amount, long BalanceAfter, string Reason);
+/// <summary>
+/// The "data" of points.awarded (a credit of points or cash, in a campaign or not) and points.adjusted (an admin's debit
+/// or correction: the amount is negative).
+/// </summary>
+public record CreditEventData(ParticipantPayload Participant, Currency Currency, long Amount, long BalanceAfter, string Reason, CampaignPayload? Campaign = null);
+
+public record CampaignPayload(long Id, string Name, string Description, DateTime? StartsAt, DateTime? EndsAt, bool Active)
+{
+    public static CampaignPayload Of(Campaign c) => new(c.Id, c.Name, c.Description, c.StartsAt, c.EndsAt, c.IsActive);
+}
+
+/// <summary>The "data" of participant.updated: the participant as they are now, and which of their details changed.</summary>
+public record ParticipantUpdatedEventData(ParticipantPayload Participant, IReadOnlyList<string> Changed);
+
+/// <summary>What participant.status_changed reports.</summary>
+public enum ParticipantStatusChange { Suspended, Reinstated, PortalAccessGranted, PortalAccessRevoked }
+
+/// <summary>The "data" of participant.status_changed.</summary>
+public record ParticipantStatusEventData(ParticipantPayload Participant, ParticipantStatusChange Change);
+
+/// <summary>The "data" of participant.added_to_campaign.</summary>
+public record CampaignMembershipEventData(ParticipantPayload Participant, CampaignPayload Campaign);

@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.Auditing;
 using RewardPortal.Core.Common;
 using RewardPortal.Core.Data;
+using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Events;
 using RewardPortal.Core.Participants;
 
 namespace RewardPortal.Core.Identity;
@@ -13,7 +15,7 @@ namespace RewardPortal.Core.Identity;
 /// Admins manage team members; only the Owner grants, changes or removes the Admin role; nobody makes another Owner here.
 /// Each call runs in a scope of its own (UserManager holds a DbContext), and every change is audited in the same transaction.
 /// </summary>
-public sealed class UserAdministrationService(IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class UserAdministrationService(IServiceScopeFactory scopes, EventRecorder events, IDeliverySignal signal, TimeProvider clock)
 {
     /// <summary>The roles this screen hands out.</summary>
     public static readonly IReadOnlyList<string> AssignableRoles = [Roles.Admin, Roles.TeamMember];
@@ -163,7 +165,9 @@ public sealed class UserAdministrationService(IServiceScopeFactory scopes, TimeP
         await work.Db.SaveChangesAsync(cancellationToken);
         Check(await work.Users.DeleteAsync(user), work.Users);
         work.Db.Audit(work.ActorName, "participant.sign_in_revoked", nameof(Participant), participant.Id, participant.Email);
+        await RecordAccessChangeAsync(work.Db, participant, ParticipantStatusChange.PortalAccessRevoked, cancellationToken);
         await work.CommitAsync(null, null, null, cancellationToken);
+        signal.DeliveriesWritten();
     }
 
     /// <summary>Lets a participant sign in to the Portal with their email and this initial password.</summary>
@@ -184,8 +188,14 @@ public sealed class UserAdministrationService(IServiceScopeFactory scopes, TimeP
         Check(await work.Users.AddToRoleAsync(user, Roles.Participant), work.Users);
         participant.UserId = user.Id;
         work.Db.Audit(work.ActorName, "participant.sign_in_created", nameof(Participant), participant.Id, participant.Email);
+        await RecordAccessChangeAsync(work.Db, participant, ParticipantStatusChange.PortalAccessGranted, cancellationToken);
         await work.CommitAsync(null, null, null, cancellationToken);
+        signal.DeliveriesWritten();
     }
+
+    private Task RecordAccessChangeAsync(RewardPortalDbContext db, Participant participant, ParticipantStatusChange change, CancellationToken cancellationToken) =>
+        events.RecordAsync(db, EventTypes.ParticipantStatusChanged, new ParticipantStatusEventData(ParticipantPayload.Of(participant), change),
+            new EventSubject(ParticipantId: participant.Id), cancellationToken);
 
     private static int Rank(string role) => role switch { Roles.Owner => 0, Roles.Admin => 1, _ => 2 };
 

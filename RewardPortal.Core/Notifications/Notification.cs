@@ -1,3 +1,4 @@
+using RewardPortal.Core.Campaigns;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Rewards;
 
@@ -30,6 +31,8 @@ public class Notification
     public string? PreviousSecret { get; set; }
     public DateTime? PreviousSecretExpiresAt { get; set; }
     public List<Reward> Rewards { get; set; } = [];
+    /// <summary>"In campaign(s)": for events that belong to a campaign, only these; empty means all campaigns.</summary>
+    public List<Campaign> Campaigns { get; set; } = [];
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -15,16 +15,21 @@ public sealed record NotificationInput(
     string? WebhookUrl,
     bool IsEnabled,
     bool NotifyParticipant = false,
-    string? Description = null);
+    string? Description = null,
+    IReadOnlyList<long>? CampaignIds = null)
+{
+    /// <summary>"In campaign(s)": empty (or null) is all campaigns.</summary>
+    public IReadOnlyList<long> Campaigns => CampaignIds ?? [];
+}
 
 public sealed record LastDelivery(long Id, DeliveryStatus Status, DateTime At, int? StatusCode, string? Error);
 
 public sealed record NotificationRow(
     long Id, string Name, NotificationChannel Channel, IReadOnlyList<string> EventTypes, IReadOnlyList<RewardType> RedemptionTypes,
     IReadOnlyList<string> RecipientIds, IReadOnlyList<string> RecipientNames, string? WebhookUrl, bool IsEnabled, string? DisabledReason,
-    string? Description, bool RotationInProgress, LastDelivery? LastDelivery, bool NotifyParticipant = false)
+    string? Description, bool RotationInProgress, LastDelivery? LastDelivery, bool NotifyParticipant = false, IReadOnlyList<long>? CampaignIds = null)
 {
-    public NotificationInput ToInput() => new(Name, Channel, EventTypes, RedemptionTypes, RecipientIds, WebhookUrl, IsEnabled, NotifyParticipant, Description);
+    public NotificationInput ToInput() => new(Name, Channel, EventTypes, RedemptionTypes, RecipientIds, WebhookUrl, IsEnabled, NotifyParticipant, Description, CampaignIds);
 }
 
 /// <summary>Answered once when a webhook is created: the only time its secret comes back without asking.</summary>

@@ -39,6 +39,8 @@ public static class NotificationRules
             errors["eventTypes"] = input.Channel == NotificationChannel.Email
                 ? "Email notifications are sent for redemptions only: requested, fulfilled or refused."
                 : $"Unknown event type: {unknown}.";
+        if (input.Campaigns.Count > 0 && !errors.ContainsKey("eventTypes") && !input.EventTypes.Any(EventTypes.BelongsToCampaign))
+            errors["campaignIds"] = "Campaigns apply only to events that belong to a campaign: redemptions, points awarded, joining a campaign and payouts.";
         if (input.Description is { Length: > 500 })
             errors["description"] = "The description is longer than 500 characters.";
         else if (input.Description is not null && !TextRules.IsSingleLine(input.Description))

@@ -29,6 +29,7 @@ public sealed class NotificationService(
             {
                 Notification = n,
                 Recipients = n.Recipients.OrderBy(u => u.DisplayName).Select(u => new { u.Id, Name = u.DisplayName == "" ? u.Email : u.DisplayName }).ToList(),
+                CampaignIds = n.Campaigns.OrderBy(c => c.Id).Select(c => c.Id).ToList(),
             })
             .ToListAsync(cancellationToken);
         var ids = rows.Select(r => r.Notification.Id).ToList();
@@ -44,7 +45,7 @@ public sealed class NotificationService(
             r.Recipients.Select(u => u.Id).ToList(), r.Recipients.Select(u => u.Name ?? "").ToList(), r.Notification.WebhookUrl,
             r.Notification.IsEnabled, r.Notification.DisabledReason, r.Notification.Description,
             r.Notification.PreviousSecret is not null && r.Notification.PreviousSecretExpiresAt > now,
-            last.GetValueOrDefault(r.Notification.Id), r.Notification.NotifyParticipant)).ToList();
+            last.GetValueOrDefault(r.Notification.Id), r.Notification.NotifyParticipant, r.CampaignIds)).ToList();
     }
 
     /// <summary>Who may receive emails: Owner, Admins and team members who are not disabled.</summary>
@@ -72,6 +73,14 @@ public sealed class NotificationService(
             var members = (await TeamMembersAsync(cancellationToken)).Select(m => m.Id).ToHashSet();
             if (input.RecipientIds.Any(id => !members.Contains(id)))
                 errors["recipientIds"] = "Every recipient must be a team member, admin or the owner who is not disabled.";
+        }
+        if (input.Campaigns.Count > 0 && !errors.ContainsKey("campaignIds"))
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var wanted = input.Campaigns.Distinct().ToList();
+            var known = await db.Campaigns.Where(c => wanted.Contains(c.Id)).Select(c => c.Id).ToListAsync(cancellationToken);
+            if (known.Count != wanted.Count)
+                errors["campaignIds"] = $"These are not campaigns of this program: {string.Join(", ", wanted.Except(known).Order())}.";
         }
         if (input.Channel == NotificationChannel.Webhook && !errors.ContainsKey("webhookUrl")
             && await guard.CheckAsync(input.WebhookUrl, cancellationToken) is { } refusal)
@@ -210,11 +219,13 @@ public sealed class NotificationService(
         notification.UpdatedAt = now;
         var recipientIds = email ? input.RecipientIds.Distinct().ToList() : [];
         notification.Recipients = await db.Users.Where(u => recipientIds.Contains(u.Id)).ToListAsync(cancellationToken);
+        var campaignIds = input.EventTypes.Any(EventTypes.BelongsToCampaign) ? input.Campaigns.Distinct().ToList() : [];
+        notification.Campaigns = await db.Campaigns.Where(c => campaignIds.Contains(c.Id)).ToListAsync(cancellationToken);
     }
 
     private static async Task<Notification> FindAsync(RewardPortalDbContext db, long id, bool isOwner, CancellationToken cancellationToken, bool includeRecipients = false)
     {
-        IQueryable<Notification> query = includeRecipients ? db.Notifications.Include(n => n.Recipients) : db.Notifications;
+        IQueryable<Notification> query = includeRecipients ? db.Notifications.Include(n => n.Recipients).Include(n => n.Campaigns) : db.Notifications;
         var notification = await query.FirstOrDefaultAsync(n => n.Id == id && !n.IsDeleted, cancellationToken)
             ?? throw PortalException.NotFound("The notification");
         EnsureAllowed(notification.Channel, isOwner);

@@ -15,5 +15,7 @@ public class LedgerEntry
     public required string Reason { get; set; }
     public required string Actor { get; set; }
     public long? RedemptionId { get; set; }
+    /// <summary>The campaign points were awarded in, if any.</summary>
+    public long? CampaignId { get; set; }
     public DateTime CreatedAt { get; set; }
 }

@@ -47,11 +47,14 @@ public sealed class ParticipantService(
 
     /// <summary>
     /// Credits (positive) or debits (negative) a balance. The update is conditional in the database, so a debit never
-    /// takes a balance below zero however many run at once. Credits fire points.awarded.
+    /// takes a balance below zero however many run at once. Credits fire points.awarded (in <paramref name="campaignId"/>,
+    /// when given, which the ledger entry records); debits are an admin's correction and fire points.adjusted.
     /// </summary>
     public async Task<LedgerEntry> AdjustBalanceAsync(long participantId, Currency currency, long amount, string reason, string actor,
-        CancellationToken cancellationToken = default)
+        long? campaignId = null, CancellationToken cancellationToken = default)
     {
+        if (campaignId is not null && amount < 0)
+            throw PortalException.Invalid("Points are awarded in a campaign; a debit belongs to none.", "campaignId");
         if (amount == 0)
             throw PortalException.Invalid("The amount must not be zero.", "amount");
         if (Math.Abs(amount) > 1_000_000_000_000)
@@ -60,14 +63,17 @@ public sealed class ParticipantService(
             throw PortalException.Invalid("Give a reason of at most 500 characters.", "reason");
         TextRules.RequireSingleLine(reason, "reason", "The reason");
 
-        var entry = await transactions.RunAsync((db, ct) => AdjustBalanceInAsync(db, participantId, currency, amount, reason.Trim(), actor, ct), cancellationToken);
+        var entry = await transactions.RunAsync((db, ct) => AdjustBalanceInAsync(db, participantId, currency, amount, reason.Trim(), actor, campaignId, ct), cancellationToken);
         signal.DeliveriesWritten();
         return entry;
     }
 
     private async Task<LedgerEntry> AdjustBalanceInAsync(
-        RewardPortalDbContext db, long participantId, Currency currency, long amount, string reason, string actor, CancellationToken cancellationToken)
+        RewardPortalDbContext db, long participantId, Currency currency, long amount, string reason, string actor, long? campaignId, CancellationToken cancellationToken)
     {
+        var campaign = campaignId is null ? null
+            : await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, cancellationToken)
+              ?? throw PortalException.Invalid($"There is no campaign {campaignId}.", "campaignId");
         var updated = currency == Currency.Points
             ? await db.Participants.Where(p => p.Id == participantId && p.PointsBalance + amount >= 0)
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.PointsBalance, p => p.PointsBalance + amount), cancellationToken)
@@ -87,13 +93,13 @@ public sealed class ParticipantService(
             Kind = amount > 0 ? LedgerEntryKind.Award : LedgerEntryKind.Adjustment,
             Reason = reason,
             Actor = actor,
+            CampaignId = campaign?.Id,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
         db.LedgerEntries.Add(entry);
-        if (amount > 0)
-            await events.RecordAsync(db, EventTypes.PointsAwarded,
-                new CreditEventData(ParticipantPayload.Of(participant), currency, amount, entry.BalanceAfter, entry.Reason),
-                new EventSubject(ParticipantId: participantId), cancellationToken);
+        await events.RecordAsync(db, amount > 0 ? EventTypes.PointsAwarded : EventTypes.PointsAdjusted,
+            new CreditEventData(ParticipantPayload.Of(participant), currency, amount, entry.BalanceAfter, entry.Reason, campaign is null ? null : CampaignPayload.Of(campaign)),
+            new EventSubject(ParticipantId: participantId, CampaignId: campaign?.Id), cancellationToken);
         db.Audit(actor, amount > 0 ? "balance.credited" : "balance.debited", nameof(Participant), participantId, $"{amount} {currency}: {entry.Reason}");
         await db.SaveChangesAsync(cancellationToken);
         return entry;
@@ -112,41 +118,63 @@ public sealed class ParticipantService(
             ?? throw PortalException.NotFound("The participant");
         var email = input.Email.Trim();
         var changes = new List<string>();
+        var changed = new List<string>();
         if (participant.Email != email)
         {
             if (await db.Participants.AnyAsync(p => p.Id != id && p.Email == email, cancellationToken))
                 throw PortalException.Invalid($"Another participant has the email {email}.", "email");
             await ChangeSignInEmailAsync(db, participant.UserId, email, cancellationToken);
             changes.Add($"email: {participant.Email} -> {email}");
+            changed.Add("email");
             participant.Email = email;
         }
         var name = input.Name.Trim();
         if (participant.Name != name)
+        {
             changes.Add($"name: {participant.Name} -> {name}");
+            changed.Add("name");
+        }
         if (participant.Address.ToString() != input.Address.ToString())
+        {
             changes.Add("address");
+            changed.Add("address");
+        }
         if (!participant.CustomFields.OrderBy(f => f.Key).SequenceEqual(input.CustomFields.OrderBy(f => f.Key)))
+        {
             changes.Add("custom fields");
+            changed.Add("customFields");
+        }
         participant.Name = name;
         participant.Address = Copy(input.Address);
         participant.CustomFields = new Dictionary<string, string>(input.CustomFields);
         db.Audit(actor, "participant.updated", nameof(Participant), id, changes.Count == 0 ? "no changes" : string.Join("; ", changes));
+        if (changed.Count > 0)
+            await events.RecordAsync(db, EventTypes.ParticipantUpdated, new ParticipantUpdatedEventData(ParticipantPayload.Of(participant), changed),
+                new EventSubject(ParticipantId: id), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (changed.Count > 0)
+            signal.DeliveriesWritten();
         return participant;
     }
 
-    /// <summary>Suspends or reinstates a participant (a suspended participant cannot redeem).</summary>
+    /// <summary>Suspends or reinstates a participant (a suspended participant cannot redeem); either fires participant.status_changed.</summary>
     public async Task SetSuspendedAsync(long id, bool suspended, string actor, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var participant = await db.Participants.FirstOrDefaultAsync(p => p.Id == id, cancellationToken)
             ?? throw PortalException.NotFound("The participant");
         if (participant.IsSuspended == suspended)
             return;
         participant.IsSuspended = suspended;
         db.Audit(actor, suspended ? "participant.suspended" : "participant.unsuspended", nameof(Participant), id, participant.Email);
+        await events.RecordAsync(db, EventTypes.ParticipantStatusChanged,
+            new ParticipantStatusEventData(ParticipantPayload.Of(participant), suspended ? ParticipantStatusChange.Suspended : ParticipantStatusChange.Reinstated),
+            new EventSubject(ParticipantId: id), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        signal.DeliveriesWritten();
     }
 
     private static async Task ChangeSignInEmailAsync(RewardPortalDbContext db, string? userId, string email, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using RewardPortal.Core.Campaigns;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Participants;
 using RewardPortal.Core.Rewards;
@@ -29,10 +30,11 @@ public sealed class PortalQueries(IDbContextFactory<RewardPortalDbContext> dbFac
             .OrderByDescending(e => e.Id).Take(take).ToListAsync(cancellationToken);
     }
 
-    public async Task<List<CatalogueItem>> CatalogueAsync(CancellationToken cancellationToken = default)
+    /// <summary>What this participant may redeem: a reward limited to campaigns shows only to their members.</summary>
+    public async Task<List<CatalogueItem>> CatalogueAsync(long participantId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Rewards.AsNoTracking().Where(r => r.IsEnabled && !r.IsDeleted).OrderBy(r => r.Cost).ThenBy(r => r.Name)
+        return await db.Rewards.AsNoTracking().Where(r => r.IsEnabled && !r.IsDeleted).VisibleTo(db, participantId).OrderBy(r => r.Cost).ThenBy(r => r.Name)
             .Select(r => new CatalogueItem(r.Id, r.Name, r.Description, r.Type, r.CostCurrency, r.Cost, r.Stock, r.ImageUrl,
                 r.Type == RewardType.VoucherCode ? db.VoucherCodes.Count(v => v.RewardId == r.Id && v.RedemptionId == null) : null))
             .ToListAsync(cancellationToken);

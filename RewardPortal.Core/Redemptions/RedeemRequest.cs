@@ -18,6 +18,7 @@ public static class RedemptionErrors
     public const string OutOfStock = "out_of_stock";
     public const string VoucherPoolEmpty = "voucher_pool_empty";
     public const string RewardUnavailable = "reward_unavailable";
+    public const string RewardRestricted = "reward_restricted";
     public const string ParticipantSuspended = "participant_suspended";
     public const string IdempotencyKeyReused = "idempotency_key_reused";
     public const string AlreadyDecided = "already_decided";

@@ -64,8 +64,12 @@ public sealed class RedemptionDecisionService(WriteTransactions transactions, Ev
 
         var participant = await db.Participants.AsNoTracking().FirstAsync(p => p.Id == redemption.ParticipantId, cancellationToken);
         var type = decision == RedemptionStatus.Fulfilled ? EventTypes.RedemptionFulfilled : EventTypes.RedemptionRefused;
-        await events.RecordAsync(db, type, RedemptionEventData.Of(redemption, participant),
-            new EventSubject(redemption.Id, redemption.ParticipantId, redemption.RewardId, redemption.RewardType), cancellationToken);
+        var data = RedemptionEventData.Of(redemption, participant);
+        var subject = new EventSubject(redemption.Id, redemption.ParticipantId, redemption.RewardId, redemption.RewardType);
+        await events.RecordAsync(db, type, data, subject, cancellationToken);
+        // A cash reward fulfilled is money paid out: the seed's "Payout Created", for systems that follow payouts alone.
+        if (decision == RedemptionStatus.Fulfilled && redemption.RewardType == Rewards.RewardType.Cash)
+            await events.RecordAsync(db, EventTypes.PayoutCreated, data, subject, cancellationToken);
         db.Audit(actor, type, nameof(Redemption), redemption.Id, message);
         await db.SaveChangesAsync(cancellationToken);
         return redemption;

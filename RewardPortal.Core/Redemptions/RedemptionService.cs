@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using RewardPortal.Core.Alerts;
 using RewardPortal.Core.Auditing;
+using RewardPortal.Core.Campaigns;
 using RewardPortal.Core.Common;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
@@ -113,6 +114,9 @@ public sealed class RedemptionService(
             ?? throw PortalException.NotFound("The participant");
         if (participant.IsSuspended)
             throw Suspended();
+        if (!await db.Rewards.Where(r => r.Id == reward.Id).VisibleTo(db, participant.Id).AnyAsync(cancellationToken))
+            throw PortalException.Conflict($"{reward.Name} is only for participants of its campaigns, and this participant is in none of them.",
+                RedemptionErrors.RewardRestricted);
         var subject = new EventSubject(ParticipantId: participant.Id, RewardId: reward.Id, RewardType: reward.Type);
         var onRequested = await events.MatchAsync(db, EventTypes.RedemptionRequested, subject, cancellationToken);
         var onFulfilled = reward.Type == RewardType.VoucherCode ? await events.MatchAsync(db, EventTypes.RedemptionFulfilled, subject, cancellationToken) : [];

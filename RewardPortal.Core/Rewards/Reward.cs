@@ -1,3 +1,4 @@
+using RewardPortal.Core.Campaigns;
 using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Participants;
 
@@ -22,6 +23,8 @@ public class Reward
     public string? ImageUrl { get; set; }
     public Dictionary<string, string> Metadata { get; set; } = [];
     public List<Notification> Webhooks { get; set; } = [];
+    /// <summary>The campaigns whose participants alone see and redeem it; empty means everyone.</summary>
+    public List<Campaign> Campaigns { get; set; } = [];
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -22,6 +22,8 @@ public record RewardInput
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
     /// <summary>Webhook notifications that fire for this reward's redemptions (the Webhook pick list).</summary>
     public IReadOnlyCollection<long> WebhookIds { get; init; } = [];
+    /// <summary>The campaigns whose participants alone see and redeem it; empty is everyone.</summary>
+    public IReadOnlyCollection<long> CampaignIds { get; init; } = [];
 
     /// <summary>The reward as it stands, for an edit form or a PATCH to start from.</summary>
     public static RewardInput From(Reward reward) => new()
@@ -37,6 +39,7 @@ public record RewardInput
         ImageUrl = reward.ImageUrl,
         Metadata = new Dictionary<string, string>(reward.Metadata),
         WebhookIds = reward.Webhooks.Where(w => !w.IsDeleted).Select(w => w.Id).ToList(),
+        CampaignIds = reward.Campaigns.Select(c => c.Id).ToList(),
     };
 }
 
@@ -46,6 +49,6 @@ public record WebhookOption(long Id, string Name, bool Enabled);
 /// <summary>One line of the rewards list.</summary>
 public record RewardSummary(
     long Id, string Name, RewardType Type, Currency CostCurrency, long Cost, long? Stock, bool Enabled, string? ImageUrl,
-    IReadOnlyList<WebhookOption> Webhooks, VoucherCounts? Vouchers);
+    IReadOnlyList<WebhookOption> Webhooks, VoucherCounts? Vouchers, IReadOnlyList<string>? Campaigns = null);
 
 public record VoucherCounts(int Available, int Used);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Auditing;
+using RewardPortal.Core.Campaigns;
 using RewardPortal.Core.Common;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Notifications;
@@ -21,19 +22,20 @@ public sealed class RewardService(IDbContextFactory<RewardPortalDbContext> dbFac
                 Reward = r,
                 Webhooks = r.Webhooks.Where(w => !w.IsDeleted).OrderBy(w => w.Id)
                     .Select(w => new WebhookOption(w.Id, w.Name, w.IsEnabled)).ToList(),
+                Campaigns = r.Campaigns.OrderBy(c => c.Name).Select(c => c.Name).ToList(),
             })
             .ToListAsync(cancellationToken);
         var counts = await VoucherPoolService.CountsAsync(db, null, cancellationToken);
         return rewards.Select(x => new RewardSummary(
             x.Reward.Id, x.Reward.Name, x.Reward.Type, x.Reward.CostCurrency, x.Reward.Cost, x.Reward.Stock, x.Reward.IsEnabled,
             x.Reward.ImageUrl, x.Webhooks,
-            x.Reward.Type == RewardType.VoucherCode ? counts.GetValueOrDefault(x.Reward.Id, new VoucherCounts(0, 0)) : null)).ToList();
+            x.Reward.Type == RewardType.VoucherCode ? counts.GetValueOrDefault(x.Reward.Id, new VoucherCounts(0, 0)) : null, x.Campaigns)).ToList();
     }
 
     public async Task<Reward> GetAsync(long id, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Rewards.AsNoTracking().Include(r => r.Webhooks).FirstOrDefaultAsync(r => r.Id == id && !r.IsDeleted, cancellationToken)
+        return await db.Rewards.AsNoTracking().Include(r => r.Webhooks).Include(r => r.Campaigns).FirstOrDefaultAsync(r => r.Id == id && !r.IsDeleted, cancellationToken)
             ?? throw PortalException.NotFound("The reward");
     }
 
@@ -55,6 +57,7 @@ public sealed class RewardService(IDbContextFactory<RewardPortalDbContext> dbFac
         var reward = new Reward { Name = input.Name.Trim(), CreatedAt = now };
         Apply(reward, input with { SetStock = true }, now);
         reward.Webhooks = await WebhooksAsync(db, input.WebhookIds, cancellationToken);
+        reward.Campaigns = await CampaignService.FindAllAsync(db, input.CampaignIds, "campaignIds", cancellationToken);
         db.Rewards.Add(reward);
         await db.SaveChangesAsync(cancellationToken);
         db.Audit(actor, "reward.created", nameof(Reward), reward.Id, $"{reward.Name} ({reward.Type.Display()}, {Amounts.Format(reward.CostCurrency, reward.Cost)})");
@@ -66,7 +69,7 @@ public sealed class RewardService(IDbContextFactory<RewardPortalDbContext> dbFac
     {
         Validate(input);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var reward = await db.Rewards.Include(r => r.Webhooks).FirstOrDefaultAsync(r => r.Id == id && !r.IsDeleted, cancellationToken)
+        var reward = await db.Rewards.Include(r => r.Webhooks).Include(r => r.Campaigns).FirstOrDefaultAsync(r => r.Id == id && !r.IsDeleted, cancellationToken)
             ?? throw PortalException.NotFound("The reward");
         if (reward.Type == RewardType.VoucherCode && input.Type != RewardType.VoucherCode
             && await db.VoucherCodes.AnyAsync(v => v.RewardId == id, cancellationToken))
@@ -74,9 +77,12 @@ public sealed class RewardService(IDbContextFactory<RewardPortalDbContext> dbFac
 
         var before = RewardInput.From(reward);
         var webhooks = await WebhooksAsync(db, input.WebhookIds, cancellationToken);
+        var campaigns = await CampaignService.FindAllAsync(db, input.CampaignIds, "campaignIds", cancellationToken);
         Apply(reward, input, clock.GetUtcNow().UtcDateTime);
         reward.Webhooks.Clear();
         reward.Webhooks.AddRange(webhooks);
+        reward.Campaigns.Clear();
+        reward.Campaigns.AddRange(campaigns);
         var changes = Changes(before, input, reward);
         db.Audit(actor, "reward.updated", nameof(Reward), reward.Id, changes.Count == 0 ? "no changes" : string.Join("; ", changes));
         await db.SaveChangesAsync(cancellationToken);
@@ -191,6 +197,7 @@ public sealed class RewardService(IDbContextFactory<RewardPortalDbContext> dbFac
         if (!before.Metadata.OrderBy(p => p.Key).SequenceEqual(after.Metadata.OrderBy(p => p.Key)))
             changes.Add("metadata");
         Check("webhooks", string.Join(",", before.WebhookIds.Order()), string.Join(",", after.Webhooks.Select(w => w.Id).Order()));
+        Check("campaigns", string.Join(",", before.CampaignIds.Order()), string.Join(",", after.Campaigns.Select(c => c.Id).Order()));
         return changes;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using RewardPortal.Core.Campaigns;
 using Microsoft.Extensions.Logging;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Events;
@@ -108,7 +109,43 @@ public sealed class DemoSeeder(RewardPortalDbContext db, UserManager<AppUser> us
                 db.VoucherCodes.Add(new VoucherCode { RewardId = coffee.Id, Code = $"COFFEE-{i:D4}-DEMO", CreatedAt = now });
         }
         await db.SaveChangesAsync(cancellationToken);
+        await SeedCampaignsAsync(team, now, cancellationToken);
         logger.LogInformation("Demo data is in place. Demo accounts use the password {Password}: admin@example.com, team@example.com, ada@example.com.", DemoPassword);
+    }
+
+    /// <summary>Two campaigns a program might run side by side, each with members, a reward of its own, and (Spring) a notification of its own.</summary>
+    private async Task SeedCampaignsAsync(AppUser team, DateTime now, CancellationToken cancellationToken)
+    {
+        if (await db.Campaigns.AnyAsync(cancellationToken))
+            return;
+        var spring = new Campaign
+        {
+            Name = "Spring referral push", Description = "Refer a friend between March and May; members redeem the spring tote.",
+            StartsAt = new DateTime(now.Year, 3, 1, 0, 0, 0, DateTimeKind.Utc), EndsAt = new DateTime(now.Year, 5, 31, 0, 0, 0, DateTimeKind.Utc), CreatedAt = now, UpdatedAt = now,
+        };
+        var loyalty = new Campaign { Name = "Loyalty programme", Description = "Year-round points for loyal customers.", CreatedAt = now, UpdatedAt = now };
+        db.Campaigns.AddRange(spring, loyalty);
+        await db.SaveChangesAsync(cancellationToken);
+        var ids = await db.Participants.Where(p => p.Email == "ada@example.com" || p.Email == "grace@example.com" || p.Email == "alan@example.com")
+            .ToDictionaryAsync(p => p.Email, p => p.Id, cancellationToken);
+        foreach (var (campaign, email) in new[] { (spring, "ada@example.com"), (spring, "grace@example.com"), (loyalty, "ada@example.com"), (loyalty, "alan@example.com") })
+            db.CampaignMembers.Add(new CampaignMember { CampaignId = campaign.Id, ParticipantId = ids[email], AddedAt = now });
+        await EnsureRewardAsync(new Reward
+        {
+            Name = "Spring tote bag", Description = "A canvas tote for those in the spring referral push.",
+            Type = RewardType.Custom, CostCurrency = Currency.Points, Cost = 300, Campaigns = [spring],
+        }, now, cancellationToken);
+        await EnsureRewardAsync(new Reward
+        {
+            Name = "Loyalty mug", Description = "A mug for members of the loyalty programme.",
+            Type = RewardType.Custom, CostCurrency = Currency.Points, Cost = 400, Campaigns = [loyalty],
+        }, now, cancellationToken);
+        db.Notifications.Add(new Notification
+        {
+            Channel = NotificationChannel.Email, EventTypes = [EventTypes.RedemptionRequested], RedemptionTypes = [RewardType.Custom],
+            Name = "Demo: spring redemptions to the fulfilment team", Recipients = [team], Campaigns = [spring], CreatedAt = now, UpdatedAt = now,
+        });
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private async Task<AppUser> EnsureUserAsync(string email, string name, string role)

@@ -18,7 +18,7 @@ public sealed class AdminScreensTests
         await BrowserSession.SignInAsync(page, "admin@example.com", DemoSeeder.DemoPassword);
 
         await Ui.GotoAsync(page, "/admin/rewards");
-        await Assertions.Expect(page.GetByTestId("reward-name")).ToHaveCountAsync(4);
+        await Assertions.Expect(page.GetByTestId("reward-name")).ToHaveCountAsync(6);
         var coffee = page.Locator("tr", new() { HasText = "Coffee voucher" });
         await coffee.GetByTestId("edit-reward").ClickAsync();
         await page.GetByTestId("reward-webhooks").ClickAsync();

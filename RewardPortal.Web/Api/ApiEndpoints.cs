@@ -21,6 +21,7 @@ internal static class ApiEndpoints
         api.MapRedemptionsApi();
         api.MapRedemptionExportApi();
         api.MapRewardsApi();
+        api.MapCampaignsApi();
         api.MapWebhooksApi();
         api.MapDeliveriesApi();
 

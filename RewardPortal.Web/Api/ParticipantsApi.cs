@@ -12,11 +12,13 @@ namespace RewardPortal.Web.Api;
 public record CreateParticipantRequest(
     [property: Required] string? Name, [property: Required] string? Email, AddressPayload? Address, Dictionary<string, string>? CustomFields);
 
-public record CreditRequest(long? Points, long? CashMinor, [property: Required] string? Reason);
+/// <param name="CampaignId">The campaign the points are awarded in, if any: the ledger entry and the points.awarded event carry it.</param>
+public record CreditRequest(long? Points, long? CashMinor, [property: Required] string? Reason, long? CampaignId = null);
 
-public record LedgerEntryPayload(long Id, long ParticipantId, Currency Currency, long Amount, long BalanceAfter, LedgerEntryKind Kind, string Reason, string Actor, DateTime CreatedAt)
+public record LedgerEntryPayload(
+    long Id, long ParticipantId, Currency Currency, long Amount, long BalanceAfter, LedgerEntryKind Kind, string Reason, string Actor, DateTime CreatedAt, long? CampaignId)
 {
-    public static LedgerEntryPayload Of(LedgerEntry e) => new(e.Id, e.ParticipantId, e.Currency, e.Amount, e.BalanceAfter, e.Kind, e.Reason, e.Actor, e.CreatedAt);
+    public static LedgerEntryPayload Of(LedgerEntry e) => new(e.Id, e.ParticipantId, e.Currency, e.Amount, e.BalanceAfter, e.Kind, e.Reason, e.Actor, e.CreatedAt, e.CampaignId);
 }
 
 internal static class ParticipantsApi
@@ -64,7 +66,7 @@ internal static class ParticipantsApi
         };
         if (amount <= 0)
             throw PortalException.Invalid("A credit must be a positive amount.", field);
-        var entry = await participants.AdjustBalanceAsync(id, currency, amount, request.Reason ?? "", ApiActor.Of(user), cancellationToken);
+        var entry = await participants.AdjustBalanceAsync(id, currency, amount, request.Reason ?? "", ApiActor.Of(user), request.CampaignId, cancellationToken);
         return TypedResults.Created($"/api/v1/participants/{id}", LedgerEntryPayload.Of(entry));
     }
 }

@@ -75,6 +75,7 @@ internal static class RewardPatch
                 "imageUrl" => input with { ImageUrl = Read<string>(property) },
                 "metadata" => input with { Metadata = Read<Dictionary<string, string>>(property) ?? [] },
                 "webhookIds" => input with { WebhookIds = Read<List<long>>(property) ?? [] },
+                "campaignIds" => input with { CampaignIds = Read<List<long>>(property) ?? [] },
                 _ => throw PortalException.Invalid($"Unknown field '{property.Name}'.", property.Name),
             };
         }

@@ -9,7 +9,7 @@ namespace RewardPortal.Web.Api;
 public record RewardResponse(
     long Id, string Name, string Description, RewardType Type, Currency CostCurrency, long Cost, long? Stock, bool Enabled,
     string? ImageUrl, IReadOnlyDictionary<string, string> Metadata, IReadOnlyList<long> WebhookIds, long? VoucherCodesAvailable,
-    DateTime CreatedAt, DateTime UpdatedAt);
+    DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<long> CampaignIds);
 
 internal static partial class RewardsApi
 {
@@ -35,11 +35,12 @@ internal static partial class RewardsApi
             {
                 Reward = r,
                 WebhookIds = r.Webhooks.Where(w => !w.IsDeleted).Select(w => w.Id).ToList(),
+                CampaignIds = r.Campaigns.OrderBy(c => c.Id).Select(c => c.Id).ToList(),
                 Available = r.Type == RewardType.VoucherCode ? db.VoucherCodes.Count(v => v.RewardId == r.Id && v.RedemptionId == null) : (long?)null,
             })
             .ToListAsync(cancellationToken);
         return rows.Select(x => new RewardResponse(
             x.Reward.Id, x.Reward.Name, x.Reward.Description, x.Reward.Type, x.Reward.CostCurrency, x.Reward.Cost, x.Reward.Stock,
-            x.Reward.IsEnabled, x.Reward.ImageUrl, x.Reward.Metadata, x.WebhookIds, x.Available, x.Reward.CreatedAt, x.Reward.UpdatedAt)).ToList();
+            x.Reward.IsEnabled, x.Reward.ImageUrl, x.Reward.Metadata, x.WebhookIds, x.Available, x.Reward.CreatedAt, x.Reward.UpdatedAt, x.CampaignIds)).ToList();
     }
 }

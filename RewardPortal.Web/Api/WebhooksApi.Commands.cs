@@ -8,7 +8,8 @@ using RewardPortal.Core.Notifications;
 
 namespace RewardPortal.Web.Api;
 
-public record WebhookBody(string? Name, string? Url, List<string>? Events, bool? Enabled, string? Description);
+/// <param name="CampaignIds">"In campaign(s)" for the events that belong to a campaign; empty or left out on create is all campaigns.</param>
+public record WebhookBody(string? Name, string? Url, List<string>? Events, bool? Enabled, string? Description, List<long>? CampaignIds = null);
 
 /// <summary>Answered once, on creation: the signing secret is not shown again except to the Owner in Settings > Notifications.</summary>
 public record CreatedWebhookResponse(long Id, string Name, string? Url, IReadOnlyList<string> Events, bool Enabled, string Secret);
@@ -25,7 +26,7 @@ internal static partial class WebhooksApi
 
     public static async Task<Created<CreatedWebhookResponse>> CreateAsync(WebhookBody body, NotificationService notifications, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var input = new NotificationInput(body.Name ?? "", NotificationChannel.Webhook, body.Events ?? [], [], [], body.Url, body.Enabled ?? true, Description: body.Description);
+        var input = new NotificationInput(body.Name ?? "", NotificationChannel.Webhook, body.Events ?? [], [], [], body.Url, body.Enabled ?? true, Description: body.Description, CampaignIds: body.CampaignIds);
         var created = await WithApiFieldNames(() => notifications.CreateAsync(input, ApiActor.Of(user), isOwner: true, cancellationToken));
         return TypedResults.Created($"/api/v1/webhooks/{created.Id}",
             new CreatedWebhookResponse(created.Id, input.Name.Trim(), input.WebhookUrl, input.EventTypes, input.IsEnabled, created.Secret!));
@@ -43,6 +44,7 @@ internal static partial class WebhooksApi
             EventTypes = body.Events ?? current.EventTypes.ToList(),
             IsEnabled = body.Enabled ?? current.IsEnabled,
             Description = body.Description ?? current.Description,
+            CampaignIds = body.CampaignIds ?? current.CampaignIds,
         };
         await WithApiFieldNames(async () =>
         {
@@ -50,7 +52,7 @@ internal static partial class WebhooksApi
             return true;
         });
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return TypedResults.Ok(WebhookResponse.Of(await db.Notifications.AsNoTracking().FirstAsync(n => n.Id == id, cancellationToken)));
+        return TypedResults.Ok(WebhookResponse.Of(await db.Notifications.AsNoTracking().Include(n => n.Campaigns).FirstAsync(n => n.Id == id, cancellationToken)));
     }
 
     /// <summary>The service names the screens' fields; the API calls them url and events.</summary>

@@ -7,10 +7,12 @@ namespace RewardPortal.Web.Api;
 
 public record WebhookResponse(
     long Id, string Name, string? Url, IReadOnlyList<string> Events, bool Enabled, string? DisabledReason, string? Description,
-    DateTime CreatedAt, DateTime UpdatedAt)
+    DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<long> CampaignIds)
 {
+    /// <summary>The notification with its campaigns loaded.</summary>
     public static WebhookResponse Of(Notification n) =>
-        new(n.Id, n.Name, n.WebhookUrl, n.EventTypes, n.IsEnabled, n.DisabledReason, n.Description, n.CreatedAt, n.UpdatedAt);
+        new(n.Id, n.Name, n.WebhookUrl, n.EventTypes, n.IsEnabled, n.DisabledReason, n.Description, n.CreatedAt, n.UpdatedAt,
+            n.Campaigns.Select(c => c.Id).Order().ToList());
 }
 
 internal static partial class WebhooksApi
@@ -27,7 +29,7 @@ internal static partial class WebhooksApi
     public static async Task<Ok<List<WebhookResponse>>> ListAsync(IDbContextFactory<RewardPortalDbContext> dbFactory, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var webhooks = await db.Notifications.AsNoTracking()
+        var webhooks = await db.Notifications.AsNoTracking().Include(n => n.Campaigns)
             .Where(n => n.Channel == NotificationChannel.Webhook && !n.IsDeleted).OrderBy(n => n.Id).ToListAsync(cancellationToken);
         return TypedResults.Ok(webhooks.Select(WebhookResponse.Of).ToList());
     }

@@ -15,5 +15,6 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.Property(n => n.Secret).HasMaxLength(200);
         builder.Property(n => n.PreviousSecret).HasMaxLength(200);
         builder.HasMany(n => n.Recipients).WithMany().UsingEntity("NotificationRecipients");
+        builder.HasMany(n => n.Campaigns).WithMany().UsingEntity("NotificationCampaigns");
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using RewardPortal.Core.Campaigns;
 using RewardPortal.Core.Participants;
 
 namespace RewardPortal.Core.Data.Configurations;
@@ -29,6 +30,7 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         builder.Property(e => e.Reason).HasMaxLength(500);
         builder.Property(e => e.Actor).HasMaxLength(320);
         builder.HasOne<Participant>().WithMany().HasForeignKey(e => e.ParticipantId);
+        builder.HasOne<Campaign>().WithMany().HasForeignKey(e => e.CampaignId);
         builder.HasIndex(e => new { e.ParticipantId, e.Id });
     }
 }

@@ -14,6 +14,7 @@ internal sealed class RewardConfiguration : IEntityTypeConfiguration<Reward>
         builder.Property(r => r.ImageUrl).HasMaxLength(2000);
         builder.Property(r => r.Metadata).HasJsonConversion();
         builder.HasMany(r => r.Webhooks).WithMany(n => n.Rewards).UsingEntity("RewardWebhooks");
+        builder.HasMany(r => r.Campaigns).WithMany().UsingEntity("RewardCampaigns");
         builder.ToTable(t => t.HasCheckConstraint("CK_Rewards_Stock", "\"Stock\" IS NULL OR \"Stock\" >= 0"));
     }
 }

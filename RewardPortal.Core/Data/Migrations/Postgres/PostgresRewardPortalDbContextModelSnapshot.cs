@@ -174,6 +174,21 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("NotificationCampaigns", b =>
+                {
+                    b.Property<long>("CampaignsId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("NotificationId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("CampaignsId", "NotificationId");
+
+                    b.HasIndex("NotificationId");
+
+                    b.ToTable("NotificationCampaigns");
+                });
+
             modelBuilder.Entity("NotificationRecipients", b =>
                 {
                     b.Property<long>("NotificationId")
@@ -187,6 +202,21 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.HasIndex("RecipientsId");
 
                     b.ToTable("NotificationRecipients");
+                });
+
+            modelBuilder.Entity("RewardCampaigns", b =>
+                {
+                    b.Property<long>("CampaignsId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RewardId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("CampaignsId", "RewardId");
+
+                    b.HasIndex("RewardId");
+
+                    b.ToTable("RewardCampaigns");
                 });
 
             modelBuilder.Entity("RewardPortal.Core.Alerts.Alert", b =>
@@ -329,6 +359,65 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.HasIndex("At");
 
                     b.ToTable("AuditEntries");
+                });
+
+            modelBuilder.Entity("RewardPortal.Core.Campaigns.Campaign", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime?>("EndsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("StartsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("Campaigns");
+                });
+
+            modelBuilder.Entity("RewardPortal.Core.Campaigns.CampaignMember", b =>
+                {
+                    b.Property<long>("CampaignId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ParticipantId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("CampaignId", "ParticipantId");
+
+                    b.HasIndex("ParticipantId");
+
+                    b.ToTable("CampaignMembers");
                 });
 
             modelBuilder.Entity("RewardPortal.Core.Cluster.ClusterNode", b =>
@@ -514,6 +603,9 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("CampaignId")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("DataJson")
                         .IsRequired()
@@ -718,6 +810,9 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.Property<long>("BalanceAfter")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("CampaignId")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -739,6 +834,8 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CampaignId");
 
                     b.HasIndex("ParticipantId", "Id");
 
@@ -1108,6 +1205,21 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("NotificationCampaigns", b =>
+                {
+                    b.HasOne("RewardPortal.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignsId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("RewardPortal.Core.Notifications.Notification", null)
+                        .WithMany()
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("NotificationRecipients", b =>
                 {
                     b.HasOne("RewardPortal.Core.Notifications.Notification", null)
@@ -1123,11 +1235,41 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("RewardCampaigns", b =>
+                {
+                    b.HasOne("RewardPortal.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignsId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("RewardPortal.Core.Rewards.Reward", null)
+                        .WithMany()
+                        .HasForeignKey("RewardId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("RewardPortal.Core.ApiKeys.ApiKey", b =>
                 {
                     b.HasOne("RewardPortal.Core.Identity.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RewardPortal.Core.Campaigns.CampaignMember", b =>
+                {
+                    b.HasOne("RewardPortal.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("RewardPortal.Core.Participants.Participant", null)
+                        .WithMany()
+                        .HasForeignKey("ParticipantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1162,6 +1304,10 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
 
             modelBuilder.Entity("RewardPortal.Core.Participants.LedgerEntry", b =>
                 {
+                    b.HasOne("RewardPortal.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId");
+
                     b.HasOne("RewardPortal.Core.Participants.Participant", null)
                         .WithMany()
                         .HasForeignKey("ParticipantId")

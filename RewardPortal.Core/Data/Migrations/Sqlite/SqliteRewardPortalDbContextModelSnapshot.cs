@@ -163,6 +163,21 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("NotificationCampaigns", b =>
+                {
+                    b.Property<long>("CampaignsId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NotificationId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CampaignsId", "NotificationId");
+
+                    b.HasIndex("NotificationId");
+
+                    b.ToTable("NotificationCampaigns");
+                });
+
             modelBuilder.Entity("NotificationRecipients", b =>
                 {
                     b.Property<long>("NotificationId")
@@ -176,6 +191,21 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                     b.HasIndex("RecipientsId");
 
                     b.ToTable("NotificationRecipients");
+                });
+
+            modelBuilder.Entity("RewardCampaigns", b =>
+                {
+                    b.Property<long>("CampaignsId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RewardId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CampaignsId", "RewardId");
+
+                    b.HasIndex("RewardId");
+
+                    b.ToTable("RewardCampaigns");
                 });
 
             modelBuilder.Entity("RewardPortal.Core.Alerts.Alert", b =>
@@ -312,6 +342,63 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                     b.HasIndex("At");
 
                     b.ToTable("AuditEntries");
+                });
+
+            modelBuilder.Entity("RewardPortal.Core.Campaigns.Campaign", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EndsAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StartsAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("Campaigns");
+                });
+
+            modelBuilder.Entity("RewardPortal.Core.Campaigns.CampaignMember", b =>
+                {
+                    b.Property<long>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ParticipantId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CampaignId", "ParticipantId");
+
+                    b.HasIndex("ParticipantId");
+
+                    b.ToTable("CampaignMembers");
                 });
 
             modelBuilder.Entity("RewardPortal.Core.Cluster.ClusterNode", b =>
@@ -490,6 +577,9 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CampaignId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("DataJson")
@@ -691,6 +781,9 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                     b.Property<long>("BalanceAfter")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("CampaignId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -712,6 +805,8 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CampaignId");
 
                     b.HasIndex("ParticipantId", "Id");
 
@@ -1071,6 +1166,21 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("NotificationCampaigns", b =>
+                {
+                    b.HasOne("RewardPortal.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignsId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("RewardPortal.Core.Notifications.Notification", null)
+                        .WithMany()
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("NotificationRecipients", b =>
                 {
                     b.HasOne("RewardPortal.Core.Notifications.Notification", null)
@@ -1086,11 +1196,41 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("RewardCampaigns", b =>
+                {
+                    b.HasOne("RewardPortal.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignsId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("RewardPortal.Core.Rewards.Reward", null)
+                        .WithMany()
+                        .HasForeignKey("RewardId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("RewardPortal.Core.ApiKeys.ApiKey", b =>
                 {
                     b.HasOne("RewardPortal.Core.Identity.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RewardPortal.Core.Campaigns.CampaignMember", b =>
+                {
+                    b.HasOne("RewardPortal.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("RewardPortal.Core.Participants.Participant", null)
+                        .WithMany()
+                        .HasForeignKey("ParticipantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1125,6 +1265,10 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
 
             modelBuilder.Entity("RewardPortal.Core.Participants.LedgerEntry", b =>
                 {
+                    b.HasOne("RewardPortal.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId");
+
                     b.HasOne("RewardPortal.Core.Participants.Participant", null)
                         .WithMany()
                         .HasForeignKey("ParticipantId")
