@@ -226,6 +226,9 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Contains("HTTP 500", alert.Body);
         Assert.Equal($"/admin/deliveries?notification={webhook.Id}&status=failed", alert.Link);
 
+        // The alert is written first and mailed after its commit.
+        await EngineData.WaitUntilAsync(() => Task.FromResult(Directory.Exists(factory.PickupDirectory)
+            && Directory.GetFiles(factory.PickupDirectory, "*.eml").Length > 0), what: "the alert's email");
         var email = MimeKit.MimeMessage.Load(Assert.Single(Directory.GetFiles(factory.PickupDirectory, "*.eml")));
         Assert.Equal(PortalFactory.OwnerEmail, email.To.Mailboxes.Single().Address);
         Assert.Contains("Deliveries failing", email.Subject);
