@@ -79,7 +79,7 @@ internal sealed class DeliveryLoop
             {
                 if (room > 0)
                 {
-                    nextDue = await store.NextDueAsync(await database.ContextAsync(stopping), database.Statements, lanes.Saturated(), stopping);
+                    nextDue = await store.NextDueAsync(await database.QueriesAsync(stopping), lanes.Saturated(), stopping);
                     claim = nextDue <= clock.GetUtcNow().UtcDateTime;
                 }
                 var record = policy.RecordNow(batch.Count, waited, claim, isStopping);
@@ -117,9 +117,9 @@ internal sealed class DeliveryLoop
         var db = await database.ContextAsync(CancellationToken.None);
         using var turn = await database.EnterWriteAsync();
         await using var transaction = await database.BeginTransactionAsync(db, CancellationToken.None);
-        var written = await writer.WriteAsync(db, database.Statements, batch, CancellationToken.None);
+        var written = await writer.WriteAsync(db, database.Queries, batch, CancellationToken.None);
         var (work, targets) = limit > 0
-            ? await store.ClaimAsync(db, database.Statements, node, limit, lanes.Saturated(), options.LeaseDuration, CancellationToken.None)
+            ? await store.ClaimAsync(db, database.Queries, node, limit, lanes.Saturated(), options.LeaseDuration, CancellationToken.None)
             : ([], []);
         await transaction.CommitAsync(CancellationToken.None);
 

@@ -21,45 +21,16 @@ internal sealed record WrittenOutcomes(List<FailedDelivery> Failed, List<(long N
 internal sealed record FailedDelivery(long DeliveryId, string MessageId, long NotificationId, string? Error);
 
 /// <summary>
-/// Writes a batch of outcomes in the caller's transaction: one attempt row and one conditional update per delivery.
-/// On SQLite these are prepared statements run in-process (thousands a second); on PostgreSQL, where each statement is a
-/// round trip, the whole batch goes as arrays in one statement of each kind. EF's change tracking would cost more than the sends.
+/// Writes a batch of outcomes in the caller's transaction: one attempt row and one conditional update per delivery,
+/// through the provider's <see cref="IEngineQueries"/>. EF's change tracking would cost more than the sends.
 /// </summary>
 internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock, PortalMetrics metrics)
 {
-    // The update only lands while the lease is still this claim's: a node that lost its lease does not overwrite the new owner.
-    private const string UpdateSql = """
-        UPDATE "Deliveries" SET "Status" = @status, "AttemptCount" = "AttemptCount" + 1, "LastAttemptAt" = @at, "LastStatusCode" = @code,
-            "LastError" = @error, "NextAttemptAt" = @next, "CompletedAt" = @completed, "LeasedUntil" = NULL, "LeasedBy" = NULL
-        WHERE "Id" = @id AND "LeasedBy" = @lease
-        """;
-    private const string UpdatePostgres = """
-        UPDATE "Deliveries" AS d SET "Status" = v.status, "AttemptCount" = d."AttemptCount" + 1, "LastAttemptAt" = v.at, "LastStatusCode" = v.code,
-            "LastError" = v.error, "NextAttemptAt" = v.next, "CompletedAt" = v.completed, "LeasedUntil" = NULL, "LeasedBy" = NULL
-        FROM unnest(@ids, @leases, @statuses, @ats, @codes, @errors, @nexts, @completeds) AS v(id, lease, status, at, code, error, next, completed)
-        WHERE d."Id" = v.id AND d."LeasedBy" = v.lease
-        RETURNING d."Id"
-        """;
-    private const string InsertSql = """
-        INSERT INTO "DeliveryAttempts" ("DeliveryId", "StartedAt", "DurationMs", "Succeeded", "StatusCode", "ResponseExcerpt", "Error", "TraceId")
-        VALUES (@id, @at, @duration, @succeeded, @code, @excerpt, @error, @trace)
-        """;
-    private const string InsertPostgres = """
-        INSERT INTO "DeliveryAttempts" ("DeliveryId", "StartedAt", "DurationMs", "Succeeded", "StatusCode", "ResponseExcerpt", "Error", "TraceId")
-        SELECT * FROM unnest(@ids, @ats, @durations, @succeeded, @codes, @excerpts, @errors, @traces)
-        """;
     private const string ReleaseSql = """UPDATE "Deliveries" SET "LeasedUntil" = NULL, "LeasedBy" = NULL WHERE "Id" = @id AND "LeasedBy" = @lease""";
 
-    /// <summary>What an attempt's outcome makes of its delivery.</summary>
-    private sealed record Decision(Outcome Outcome, DeliveryStatus Status, DateTime Next, DateTime? Completed, string? Error)
-    {
-        public DeliveryWork Work => Outcome.Work;
-        public AttemptResult Result => Outcome.Result!;
-    }
-
-    /// <summary>Writes in the caller's transaction; on SQLite <paramref name="sqlite"/> runs the statements on the loop's connection.</summary>
+    /// <summary>Writes in the caller's transaction, with the statements on the loop's connection.</summary>
     public async Task<WrittenOutcomes> WriteAsync(
-        RewardPortalDbContext db, SqliteEngineStatements? sqlite, IReadOnlyList<Outcome> batch, CancellationToken cancellationToken)
+        RewardPortalDbContext db, IEngineQueries queries, IReadOnlyList<Outcome> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
             return WrittenOutcomes.None;
@@ -67,20 +38,10 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock, Port
         var decisions = batch.Where(o => o.Result is not null).Select(o =>
         {
             var (status, next) = policy.Decide(o.Work.AttemptCount + 1, o.Result!, now);
-            return new Decision(o, status, next, status == DeliveryStatus.Pending ? null : now, Truncate(o.Result!.Error, 2000));
+            return new OutcomeDecision(o, status, next, status == DeliveryStatus.Pending ? null : now, Truncate(o.Result!.Error, 2000));
         }).ToList();
 
-        HashSet<long> landed;
-        if (sqlite is null)
-        {
-            await InsertAttemptsAtOnceAsync(db, decisions, cancellationToken);
-            landed = await UpdateAtOnceAsync(db, decisions, cancellationToken);
-        }
-        else
-        {
-            InsertAttempts(sqlite, decisions);
-            landed = UpdateEach(sqlite, decisions);
-        }
+        var landed = await queries.RecordAsync(decisions, cancellationToken);
         await ReleaseAsync(db, batch.Where(o => o.Result is null).ToList(), cancellationToken);
 
         var written = new WrittenOutcomes([], [], null);
@@ -106,31 +67,6 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock, Port
         return written with { NextRetry = nextRetry };
     }
 
-    /// <returns>The deliveries whose update landed (the lease was still theirs).</returns>
-    private static HashSet<long> UpdateEach(SqliteEngineStatements sqlite, List<Decision> decisions)
-    {
-        var landed = new HashSet<long>();
-        foreach (var d in decisions)
-            if (sqlite.Execute(UpdateSql, (int)d.Status, d.Result.StartedAt, d.Result.StatusCode, d.Error, d.Next, d.Completed, d.Work.Id, d.Work.Lease) > 0)
-                landed.Add(d.Work.Id);
-        return landed;
-    }
-
-    private static async Task<HashSet<long>> UpdateAtOnceAsync(RewardPortalDbContext db, List<Decision> decisions, CancellationToken cancellationToken)
-    {
-        var landed = new HashSet<long>();
-        if (decisions.Count == 0)
-            return landed;
-        await using var update = RawCommand.Create(db, UpdatePostgres, "@ids", "@leases", "@statuses", "@ats", "@codes", "@errors", "@nexts", "@completeds").With(
-            decisions.Select(d => d.Work.Id).ToArray(), decisions.Select(d => d.Work.Lease).ToArray(), decisions.Select(d => (int)d.Status).ToArray(),
-            decisions.Select(d => d.Result.StartedAt).ToArray(), decisions.Select(d => d.Result.StatusCode).ToArray(),
-            decisions.Select(d => d.Error).ToArray(), decisions.Select(d => d.Next).ToArray(), decisions.Select(d => d.Completed).ToArray());
-        await using var reader = await update.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            landed.Add(reader.GetInt64(0));
-        return landed;
-    }
-
     /// <summary>Sends that never started (the node is stopping): the lease is given back, and no attempt is counted.</summary>
     private static async Task ReleaseAsync(RewardPortalDbContext db, List<Outcome> unsent, CancellationToken cancellationToken)
     {
@@ -139,29 +75,6 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock, Port
         await using var release = RawCommand.Create(db, ReleaseSql, "@id", "@lease");
         foreach (var outcome in unsent)
             await release.With(outcome.Work.Id, outcome.Work.Lease).ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// One prepared insert run per attempt. (A many-row VALUES list is slower here: SQLite looks each named parameter up
-    /// in a list, so binding hundreds of them costs more than running the small statement again.)
-    /// </summary>
-    private static void InsertAttempts(SqliteEngineStatements sqlite, List<Decision> decisions)
-    {
-        foreach (var d in decisions)
-            sqlite.Execute(InsertSql, d.Work.Id, d.Result.StartedAt, d.Result.DurationMs, d.Result.Succeeded, d.Result.StatusCode,
-                Truncate(d.Result.ResponseExcerpt, 4096), d.Error, d.Result.TraceId);
-    }
-
-    private static async Task InsertAttemptsAtOnceAsync(RewardPortalDbContext db, List<Decision> decisions, CancellationToken cancellationToken)
-    {
-        if (decisions.Count == 0)
-            return;
-        await using var insert = RawCommand.Create(db, InsertPostgres, "@ids", "@ats", "@durations", "@succeeded", "@codes", "@excerpts", "@errors", "@traces").With(
-            decisions.Select(d => d.Work.Id).ToArray(), decisions.Select(d => d.Result.StartedAt).ToArray(),
-            decisions.Select(d => d.Result.DurationMs).ToArray(), decisions.Select(d => d.Result.Succeeded).ToArray(),
-            decisions.Select(d => d.Result.StatusCode).ToArray(), decisions.Select(d => Truncate(d.Result.ResponseExcerpt, 4096)).ToArray(),
-            decisions.Select(d => d.Error).ToArray(), decisions.Select(d => d.Result.TraceId).ToArray());
-        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
