@@ -31,7 +31,7 @@ internal sealed class AttemptSender(WebhookOptions options, TimeProvider clock, 
         return null;
     }
 
-    public async Task<AttemptResult?> EmailAsync(DeliveryWork work, DeliveryTarget target, EmailLane email, CancellationToken stopping)
+    public async Task<AttemptResult?> EmailAsync(DeliveryWork work, DeliveryTarget target, EmailBatcher email, CancellationToken stopping)
     {
         try
         {

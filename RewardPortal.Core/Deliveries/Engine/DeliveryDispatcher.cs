@@ -13,7 +13,7 @@ namespace RewardPortal.Core.Deliveries;
 
 /// <summary>
 /// The engine on a worker node, as a hosted service: it takes over what a stopped engine left, runs the turn loop
-/// (<see cref="DeliveryLoop"/>) and the email lane, and on stopping gives its leases back. The loop sleeps until a commit
+/// (<see cref="DeliveryLoop"/>) and the email batcher, and on stopping gives its leases back. The loop sleeps until a commit
 /// wakes it (<see cref="IDeliverySignal"/>), an attempt finishes, a retry falls due, or a Hangfire drain or sweep job
 /// nudges it. The rows are the record: stopping loses nothing, and unfinished deliveries are picked up again on start.
 /// Deliveries/README.md follows one delivery through the engine.
@@ -93,7 +93,7 @@ public sealed class DeliveryDispatcher : BackgroundService
             return;
         }
         using var held = engineLock;
-        var email = new EmailLane(mail, composer, clock, metrics, logger);
+        var email = new EmailBatcher(mail, composer, clock, metrics, logger);
         var emailing = email.RunAsync(stopping);
         running = true;
         logger.LogInformation("Delivery engine running as {Node}: {Concurrency} sends at once, {PerEndpoint} per endpoint, timeout {Timeout}.",

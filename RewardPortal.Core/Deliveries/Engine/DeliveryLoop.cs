@@ -54,7 +54,7 @@ internal sealed class DeliveryLoop
     /// <summary>No more turns: whoever waits for a pass stops waiting.</summary>
     public void Stopped() => passDone.TrySetResult();
 
-    public async Task RunAsync(EngineDatabase database, EmailLane email, CancellationToken stopping)
+    public async Task RunAsync(EngineDatabase database, EmailBatcher email, CancellationToken stopping)
     {
         var batch = new List<Outcome>(BatchingPolicy.MaxOutcomesPerTurn);
         var batchSince = 0L;
@@ -112,7 +112,7 @@ internal sealed class DeliveryLoop
     }
 
     /// <summary>One transaction: record the batch, claim up to <paramref name="limit"/>; after the commit, start the sends.</summary>
-    private async Task<int> TurnAsync(EngineDatabase database, List<Outcome> batch, int limit, EmailLane email, CancellationToken stopping)
+    private async Task<int> TurnAsync(EngineDatabase database, List<Outcome> batch, int limit, EmailBatcher email, CancellationToken stopping)
     {
         var db = await database.ContextAsync(CancellationToken.None);
         using var turn = await database.EnterWriteAsync();
@@ -176,7 +176,7 @@ internal sealed class DeliveryLoop
     private async Task DeliverAsync(QueuedSend send, SendLane lane, CancellationToken stopping) =>
         Finish(send.Work, lane, await attempts.WebhookAsync(send, stopping), send.Target, stopping);
 
-    private async Task EmailAsync(DeliveryWork work, DeliveryTarget target, SendLane lane, EmailLane email, CancellationToken stopping) =>
+    private async Task EmailAsync(DeliveryWork work, DeliveryTarget target, SendLane lane, EmailBatcher email, CancellationToken stopping) =>
         Finish(work, lane, await attempts.EmailAsync(work, target, email, stopping), target, stopping);
 
     /// <summary>Hands the outcome to the loop (no result: the delivery is given back unsent) and wakes it if it has a reason.</summary>
