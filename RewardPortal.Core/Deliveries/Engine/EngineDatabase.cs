@@ -11,7 +11,7 @@ namespace RewardPortal.Core.Deliveries;
 /// SQLite through a connection of its own with synchronous=NORMAL (WAL), on PostgreSQL with synchronous_commit off.
 /// A power cut can then at worst forget the last few claims or outcomes, and those deliveries are simply sent again
 /// (at least once, with the same webhook-id); the deliveries themselves were committed durably with their event.
-/// Without this every batch would wait for an fsync (about 4 ms here), which caps the engine far below the network.
+/// Without this every batch would wait for an fsync, which caps the engine far below the network (docs/benchmarks.md).
 /// For the same reason the SQLite connection's WAL checkpoints run beside the loop (<see cref="SqliteBackgroundCheckpoint"/>).
 /// Used by the dispatcher's loop only, one operation at a time.
 /// </summary>

@@ -48,15 +48,15 @@ public sealed class BatchingPolicyTests
     [Fact]
     public void TheLoopSleepsUntilTheBatchIsDueOrTheNextDeliveryOrAtMostTheSafetyWakeWhileSendsAreOut()
     {
-        static TimeSpan ms(int value) => TimeSpan.FromMilliseconds(value);
-        Assert.Equal(ms(6), Policy.Wait(false, waiting: 5, waited: ms(4), nothingDue: false, untilDue: null, outstanding: 0));
-        Assert.Equal(ms(1), Policy.Wait(false, waiting: 5, waited: ms(40), nothingDue: false, untilDue: null, outstanding: 0));
+        static TimeSpan Ms(int value) => TimeSpan.FromMilliseconds(value);
+        Assert.Equal(Ms(6), Policy.Wait(false, waiting: 5, waited: Ms(4), nothingDue: false, untilDue: null, outstanding: 0));
+        Assert.Equal(Ms(1), Policy.Wait(false, waiting: 5, waited: Ms(40), nothingDue: false, untilDue: null, outstanding: 0));
         Assert.Equal(TimeSpan.FromSeconds(3), Policy.Wait(false, 0, TimeSpan.Zero, nothingDue: true, untilDue: TimeSpan.FromSeconds(3), outstanding: 0));
         Assert.Equal(BatchingPolicy.MaxIdle, Policy.Wait(false, 0, TimeSpan.Zero, nothingDue: true, untilDue: TimeSpan.FromHours(1), outstanding: 0));
         Assert.Equal(BatchingPolicy.MaxIdle, Policy.Wait(false, 0, TimeSpan.Zero, nothingDue: true, untilDue: null, outstanding: 0));
         Assert.Equal(BatchingPolicy.MaxIdle, Policy.Wait(false, 0, TimeSpan.Zero, nothingDue: false, untilDue: TimeSpan.FromSeconds(3), outstanding: 0));
         Assert.Equal(BatchingPolicy.SafetyWake, Policy.Wait(false, 0, TimeSpan.Zero, nothingDue: true, untilDue: null, outstanding: 1));
-        Assert.Equal(ms(1), Policy.Wait(false, 0, TimeSpan.Zero, nothingDue: true, untilDue: ms(-50), outstanding: 0));
+        Assert.Equal(Ms(1), Policy.Wait(false, 0, TimeSpan.Zero, nothingDue: true, untilDue: Ms(-50), outstanding: 0));
     }
 
     [Fact]
