@@ -55,8 +55,9 @@ public static class NotificationEngineServiceCollectionExtensions
         services.AddSingleton<DeliveryDispatcher>();
         services.AddSingleton<IDeliverySignal, DeliverySignal>();
         services.AddSingleton<DeliveryLog>();
-        services.AddScoped<NotificationService>();
-        services.AddScoped<RedeliveryService>();
+        // Transient: they keep nothing between calls, so a component injects them rather than opening a scope per operation.
+        services.AddTransient<NotificationService>();
+        services.AddTransient<RedeliveryService>();
         return services;
     }
 }

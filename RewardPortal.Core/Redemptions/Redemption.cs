@@ -33,4 +33,18 @@ public class Redemption
     public DateTime? DecidedAt { get; set; }
     public string? DecidedBy { get; set; }
     public List<RedemptionStatusChange> History { get; set; } = [];
+
+    /// <summary>A redemption of <paramref name="reward"/> just requested, its history begun: the one way to make one.</summary>
+    public static Redemption Requested(long participantId, Reward reward, string actor, DateTime now) => new()
+    {
+        ParticipantId = participantId,
+        RewardId = reward.Id,
+        Reward = RewardSnapshot.Of(reward),
+        RewardType = reward.Type,
+        CostCurrency = reward.CostCurrency,
+        Cost = reward.Cost,
+        Status = RedemptionStatus.Requested,
+        CreatedAt = now,
+        History = [new RedemptionStatusChange { Status = RedemptionStatus.Requested, Actor = actor, At = now }],
+    };
 }

@@ -140,21 +140,9 @@ public sealed class RedemptionService(
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.Stock, r => r.Stock - 1), cancellationToken) == 0)
             throw PortalException.Conflict($"{reward.Name} is out of stock.", RedemptionErrors.OutOfStock);
 
-        var redemption = new Redemption
-        {
-            ParticipantId = participant.Id,
-            RewardId = reward.Id,
-            Reward = RewardSnapshot.Of(reward),
-            RewardType = reward.Type,
-            CostCurrency = reward.CostCurrency,
-            Cost = reward.Cost,
-            Status = RedemptionStatus.Requested,
-            IdempotencyKey = plan.Idempotency?.Key,
-            IdempotencyScope = plan.Idempotency?.Scope,
-            RequestHash = plan.Idempotency?.RequestHash,
-            CreatedAt = now,
-            History = [new RedemptionStatusChange { Status = RedemptionStatus.Requested, Actor = actor, At = now }],
-        };
+        var redemption = Redemption.Requested(participant.Id, reward, actor, now);
+        (redemption.IdempotencyKey, redemption.IdempotencyScope, redemption.RequestHash) =
+            (plan.Idempotency?.Key, plan.Idempotency?.Scope, plan.Idempotency?.RequestHash);
         db.Redemptions.Add(redemption);
         await db.SaveChangesAsync(cancellationToken);
 

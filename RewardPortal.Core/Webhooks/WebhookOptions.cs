@@ -40,8 +40,8 @@ public sealed class WebhookOptions : IValidatableObject
     /// <summary>
     /// How many rounds of sends a node keeps claimed ahead, per endpoint and overall, so that the next ones are ready the
     /// moment a slot frees up; claims and outcome batches are half of it, so it also sets how large the engine's database
-    /// turns are. Alternating drains in one process (docs/benchmarks.md): sixteen rounds 29,133/s median against 23,687/s
-    /// with eight; thirty-two only 4 % more than sixteen, for leases twice as long.
+    /// turns are. Sixteen drained faster than eight, and thirty-two hardly faster than sixteen for leases twice as long:
+    /// docs/benchmarks.md#what-changed-fewer-larger-database-turns.
     /// </summary>
     public const int RoundsClaimedAhead = 16;
 

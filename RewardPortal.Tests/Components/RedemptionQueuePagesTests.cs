@@ -18,7 +18,6 @@ public sealed class RedemptionQueuePagesTests : ComponentTest
         participant.Address = new() { Line1 = "1 Queue Lane", City = "Leeds" };
         participant.CustomFields = new() { ["size"] = "XL" };
         var redemption = TestData.Redemption(participant, reward);
-        redemption.History.Add(new RedemptionStatusChange { Status = RedemptionStatus.Requested, Actor = "participant", At = DateTime.UtcNow });
         db.Redemptions.Add(redemption);
         await db.SaveChangesAsync();
         return redemption.Id;

@@ -58,17 +58,7 @@ public abstract class AdminComponentTest : ComponentTest
         return ActorId;
     }
 
-    protected async Task<string> CreateUserAsync(string email, string role, string name = "")
-    {
-        await using var scope = Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        if (await users.FindByEmailAsync(email) is { } existing)
-            return existing.Id;
-        var user = new AppUser { UserName = email, Email = email, DisplayName = name.Length > 0 ? name : email.Split('@')[0], CreatedAt = DateTime.UtcNow };
-        Check(await users.CreateAsync(user, TestUsers.Password));
-        Check(await users.AddToRoleAsync(user, role));
-        return user.Id;
-    }
+    protected Task<string> CreateUserAsync(string email, string role, string name = "") => TestUsers.CreateUserAsync(Services, email, role, name);
 
     /// <summary>Opens a dialog the way the screens do, and returns it rendered inside the dialog provider.</summary>
     protected async Task<IRenderedComponent<TDialog>> OpenDialogAsync<TDialog>(DialogParameters<TDialog>? parameters = null) where TDialog : Microsoft.AspNetCore.Components.IComponent
@@ -81,22 +71,4 @@ public abstract class AdminComponentTest : ComponentTest
     /// <summary>The text around a MudBlazor input (label, value, helper or error text), found by the input's data-testid.</summary>
     protected static string FieldText<T>(IRenderedComponent<T> component, string testId) where T : Microsoft.AspNetCore.Components.IComponent =>
         component.Find($"[data-testid={testId}]").Closest(".mud-input-control")?.TextContent ?? "";
-
-    /// <summary>Waits for something a click set off in the database (the renderer does not wait for it).</summary>
-    protected static async Task WaitForAsync(Func<Task<bool>> condition, int timeoutMs = 10_000)
-    {
-        var until = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until)
-                throw new TimeoutException("The condition did not become true in time.");
-            await Task.Delay(25);
-        }
-    }
-
-    private static void Check(IdentityResult result)
-    {
-        if (!result.Succeeded)
-            throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
-    }
 }

@@ -85,18 +85,8 @@ public static class EngineData
     {
         await using var db = await factory.CreateDbContextAsync();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var redemption = new Redemption
-        {
-            ParticipantId = participant.Id,
-            RewardId = reward.Id,
-            Reward = RewardSnapshot.Of(reward),
-            RewardType = reward.Type,
-            CostCurrency = reward.CostCurrency,
-            Cost = reward.Cost,
-            Status = RedemptionStatus.Requested,
-            VoucherCode = voucherCode,
-            CreatedAt = DateTime.UtcNow,
-        };
+        var redemption = Redemption.Requested(participant.Id, reward, actor: "participant", DateTime.UtcNow);
+        redemption.VoucherCode = voucherCode;
         db.Redemptions.Add(redemption);
         await db.SaveChangesAsync();
         await factory.Services.GetRequiredService<EventRecorder>().RecordAsync(db, EventTypes.RedemptionRequested,
@@ -113,7 +103,7 @@ public static class EngineData
         return await db.Deliveries.AsNoTracking().Include(d => d.Attempts).Where(d => d.NotificationId == notificationId).OrderBy(d => d.Id).ToListAsync();
     }
 
-    /// <summary>Polls until the condition holds; fails the test after the timeout.</summary>
+    /// <summary>Polls until the condition holds; fails the test after the timeout. The one wait-until of the tests.</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null, string? what = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));

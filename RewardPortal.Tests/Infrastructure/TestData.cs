@@ -18,15 +18,11 @@ public static class TestData
         return (participant, reward);
     }
 
-    public static Redemption Redemption(Participant participant, Reward reward, RedemptionStatus status = RedemptionStatus.Requested) => new()
+    /// <summary>A requested redemption (<see cref="Core.Redemptions.Redemption.Requested"/>), then set to <paramref name="status"/>.</summary>
+    public static Redemption Redemption(Participant participant, Reward reward, RedemptionStatus status = RedemptionStatus.Requested)
     {
-        ParticipantId = participant.Id,
-        RewardId = reward.Id,
-        Reward = RewardSnapshot.Of(reward),
-        RewardType = reward.Type,
-        CostCurrency = reward.CostCurrency,
-        Cost = reward.Cost,
-        Status = status,
-        CreatedAt = DateTime.UtcNow,
-    };
+        var redemption = Core.Redemptions.Redemption.Requested(participant.Id, reward, actor: "participant", DateTime.UtcNow);
+        redemption.Status = status;
+        return redemption;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Data;
@@ -9,16 +10,15 @@ public record DeliveryResponse(
     long Id, string MessageId, long NotificationId, long EventId, string EventType, DeliveryStatus Status, int AttemptCount,
     DateTime NextAttemptAt, DateTime? LastAttemptAt, int? LastStatusCode, string? LastError, DateTime CreatedAt, DateTime? CompletedAt);
 
-internal static partial class DeliveriesApi
+internal static class DeliveriesApi
 {
     public static void MapDeliveriesApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/deliveries").WithTags("Deliveries").RequireAuthorization(ApiPolicies.Admin);
         group.MapGet("/", ListAsync).WithName("ListDeliveries");
-        MapCommands(group);
+        group.MapPost("/{id:long}/redeliver", RedeliverAsync).WithName("Redeliver")
+            .WithDescription("Sends the delivery again, with the same webhook-id, whatever its status.");
     }
-
-    static partial void MapCommands(RouteGroupBuilder group);
 
     public static async Task<Ok<Page<DeliveryResponse>>> ListAsync(
         IDbContextFactory<RewardPortalDbContext> dbFactory, string? status, long? notificationId, string? after, int? limit, CancellationToken cancellationToken)
@@ -39,5 +39,11 @@ internal static partial class DeliveriesApi
                 d.NextAttemptAt, d.LastAttemptAt, d.LastStatusCode, d.LastError, d.CreatedAt, d.CompletedAt))
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(Cursor.ToPage(rows, take, d => d.Id, d => d));
+    }
+
+    public static async Task<Accepted> RedeliverAsync(long id, RedeliveryService redelivery, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        await redelivery.RedeliverAsync(id, ApiActor.Of(user), cancellationToken);
+        return TypedResults.Accepted($"/api/v1/deliveries?after=");
     }
 }

@@ -16,7 +16,7 @@ internal static class DeliveryEngineExtensions
     /// <summary>The every-minute sweep, and a drain on start: unfinished deliveries are queued again after any restart.</summary>
     public static void UseDeliveryJobs(this WebApplication app)
     {
-        var node = app.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new();
+        var node = app.Services.GetRequiredService<NodeOptions>();
         if (node.Role == NodeRole.Web)
             return;
         app.Services.GetRequiredService<IRecurringJobManager>()

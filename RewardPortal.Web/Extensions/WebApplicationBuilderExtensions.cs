@@ -27,6 +27,8 @@ internal static class WebApplicationBuilderExtensions
         builder.WebHost.UseStaticWebAssets();
 
         var services = builder.Services;
+        var node = NodeOptions.Read(builder.Configuration);
+        services.AddSingleton(node);
         services.AddRewardPortalCore(builder.Configuration, builder.Environment.ContentRootPath);
         services.AddClusterNodes((builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new()).Role.ToString());
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -35,9 +37,9 @@ internal static class WebApplicationBuilderExtensions
         services.AddOpenApi(o => o.AddWebhookDescriptions());
         services.AddDataProtection().SetApplicationName("RewardPortal").PersistKeysToDbContext<RewardPortalDbContext>().ProtectKeysWithMasterKey();
         services.AddRewardPortalIdentity();
-        services.AddRewardPortalHangfire(builder.Configuration);
+        services.AddRewardPortalHangfire(builder.Configuration, node);
         services.AddRewardPortalApi(builder.Configuration);
-        services.AddRewardPortalHealthChecks(builder.Configuration);
+        services.AddRewardPortalHealthChecks(node);
         services.AddRewardPortalTelemetry(builder.Configuration);
     }
 
@@ -80,7 +82,7 @@ internal static class WebApplicationBuilderExtensions
             .AddPolicy(Policies.Participant, p => p.RequireRole(Roles.Participant));
     }
 
-    private static void AddRewardPortalHangfire(this IServiceCollection services, IConfiguration configuration)
+    private static void AddRewardPortalHangfire(this IServiceCollection services, IConfiguration configuration, NodeOptions node)
     {
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
         services.AddHangfire(config =>
@@ -94,7 +96,6 @@ internal static class WebApplicationBuilderExtensions
                 config.UseInMemoryStorage();
         });
 
-        var node = configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new();
         if (node.Role != NodeRole.Web)
         {
             services.AddHangfireServer(o =>

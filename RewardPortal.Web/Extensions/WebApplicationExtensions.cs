@@ -29,7 +29,7 @@ internal static class WebApplicationExtensions
         app.WarnOfPlainTextSmtpCredentials();
         app.MapRewardPortalHealth();
         app.MapRewardPortalMetrics();
-        var node = app.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new();
+        var node = app.Services.GetRequiredService<NodeOptions>();
         if (node.Role == NodeRole.Worker)
         {
             // A worker runs background jobs only: no pages, no API, nothing a load balancer should send people to.

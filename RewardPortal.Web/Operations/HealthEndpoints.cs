@@ -18,11 +18,10 @@ internal static class HealthEndpoints
 {
     private const string ReadyTag = "ready";
 
-    public static void AddRewardPortalHealthChecks(this IServiceCollection services, IConfiguration configuration)
+    public static void AddRewardPortalHealthChecks(this IServiceCollection services, NodeOptions node)
     {
         services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var checks = services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
-        var node = configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new();
         if (node.Role != NodeRole.Web)
             checks.AddCheck<DeliveryEngineHealthCheck>("delivery-engine", tags: [ReadyTag]);
     }

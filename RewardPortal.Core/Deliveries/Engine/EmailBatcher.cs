@@ -9,10 +9,10 @@ using RewardPortal.Core.Operations;
 namespace RewardPortal.Core.Deliveries;
 
 /// <summary>
-/// Email deliveries share one SMTP connection: whatever is waiting when the lane is free goes out as one burst through
+/// Email deliveries share one SMTP connection: whatever is waiting when the batcher is free goes out as one burst through
 /// <see cref="IMailTransport.SendAsync"/>. A failed burst fails each of its messages (they are retried like webhooks).
 /// </summary>
-internal sealed class EmailLane(IMailTransport transport, NotificationEmailComposer composer, TimeProvider clock, PortalMetrics metrics, ILogger logger)
+internal sealed class EmailBatcher(IMailTransport transport, NotificationEmailComposer composer, TimeProvider clock, PortalMetrics metrics, ILogger logger)
 {
     public const int MaxBurst = 100;
 

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using RewardPortal.Core.Data;
+using RewardPortal.Core.Deliveries;
 using RewardPortal.Tests.Infrastructure;
 
 namespace RewardPortal.Tests.Data;
@@ -27,7 +28,7 @@ public sealed class SqliteBackgroundCheckpointTests : IDisposable
 
         WritePages(SqliteBackgroundCheckpoint.PagesBeforeCheckpoint + 200);
 
-        await WaitUntilAsync(() => checkpoint.Completed > 0);
+        await EngineData.WaitUntilAsync(() => Task.FromResult(checkpoint.Completed > 0), TimeSpan.FromSeconds(20), "a background checkpoint");
         // The pages are in the database file itself now, not only in the WAL.
         Assert.True(new FileInfo(Database).Length > SqliteBackgroundCheckpoint.PagesBeforeCheckpoint * PageSize);
         Assert.Equal(SqliteBackgroundCheckpoint.PagesBeforeCheckpoint + 200, Count());
@@ -103,13 +104,5 @@ public sealed class SqliteBackgroundCheckpointTests : IDisposable
         using var command = on.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition() && DateTime.UtcNow < deadline)
-            await Task.Delay(20);
-        Assert.True(condition());
     }
 }

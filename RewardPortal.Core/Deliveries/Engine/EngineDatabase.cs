@@ -11,7 +11,7 @@ namespace RewardPortal.Core.Deliveries;
 /// SQLite through a connection of its own with synchronous=NORMAL (WAL), on PostgreSQL with synchronous_commit off.
 /// A power cut can then at worst forget the last few claims or outcomes, and those deliveries are simply sent again
 /// (at least once, with the same webhook-id); the deliveries themselves were committed durably with their event.
-/// Without this every batch would wait for an fsync (about 4 ms here), which caps the engine far below the network.
+/// Without this every batch would wait for an fsync, which caps the engine far below the network (docs/benchmarks.md).
 /// For the same reason the SQLite connection's WAL checkpoints run beside the loop (<see cref="SqliteBackgroundCheckpoint"/>).
 /// Used by the dispatcher's loop only, one operation at a time.
 /// </summary>
@@ -21,8 +21,10 @@ internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> db
     private SqliteBackgroundCheckpoint? checkpoint;
     private RewardPortalDbContext? context;
 
-    /// <summary>On SQLite, the hot statements on the loop's connection (after <see cref="ContextAsync"/>); null on PostgreSQL.</summary>
-    public SqliteEngineStatements? Statements { get; private set; }
+    private SqliteEngineStatements? statements;
+
+    /// <summary>The hot statements of this database's provider, on the loop's connection (after <see cref="ContextAsync"/>).</summary>
+    public IEngineQueries Queries { get; private set; } = null!;
 
     /// <summary>
     /// The loop's one context, kept from turn to turn: setting up a DbContext costs more than a turn's statements. It
@@ -37,16 +39,27 @@ internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> db
         if (db.Database.IsSqlite())
         {
             db.Database.SetDbConnection(await SqliteConnectionAsync(db, cancellationToken), contextOwnsConnection: false);
-            Statements = new SqliteEngineStatements(sqlite!);
+            Queries = new SqliteEngineQueries(statements = new SqliteEngineStatements(sqlite!));
+        }
+        else
+        {
+            Queries = new PostgresEngineQueries(db);
         }
         return context = db;
+    }
+
+    public async Task<IEngineQueries> QueriesAsync(CancellationToken cancellationToken)
+    {
+        await ContextAsync(cancellationToken);
+        return Queries;
     }
 
     /// <summary>After a failure: the next turn starts from a fresh context (and, on SQLite, a fresh connection).</summary>
     public async Task ResetAsync()
     {
         await DisposeAsync();
-        (context, sqlite, checkpoint, Statements) = (null, null, null, null);
+        (context, sqlite, checkpoint, statements) = (null, null, null, null);
+        Queries = null!;
     }
 
     /// <summary>On SQLite, waits for this process's other writers to finish (see <see cref="SqliteWriteGate"/>).</summary>
@@ -63,7 +76,7 @@ internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> db
     public async ValueTask DisposeAsync()
     {
         // Statements first: a connection closes for good only when its statements are gone.
-        Statements?.Dispose();
+        statements?.Dispose();
         if (context is not null)
             await context.DisposeAsync();
         if (checkpoint is not null)
