@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
+using RewardPortal.Core.Events;
 using RewardPortal.Tests.Infrastructure;
 
 namespace RewardPortal.Tests.EndToEnd;
@@ -23,7 +24,7 @@ public sealed class EventCatalogScreenTests
             await Ui.GotoAsync(page, "/settings/notifications");
             await page.GetByTestId("event-catalog-link").ClickAsync();
             await page.WaitForURLAsync("**/settings/notifications/events");
-            await Assertions.Expect(page.GetByTestId("event-type")).ToHaveCountAsync(5);
+            await Assertions.Expect(page.GetByTestId("event-type")).ToHaveCountAsync(EventCatalog.All.Count);
             await Assertions.Expect(page.GetByTestId("event-example").First).ToContainTextAsync("\"type\": \"redemption.requested\"");
             await Assertions.Expect(page.GetByTestId("event-example").First).ToContainTextAsync("St James's Square");
 

@@ -29,7 +29,10 @@ public sealed class RewardImageTests
             var image = page.Locator("[data-testid=reward-card] img.reward-card__image").First;
             await Assertions.Expect(image).ToBeVisibleAsync();
             await page.WaitForFunctionAsync("() => [...document.querySelectorAll('img.reward-card__image')].every(i => i.complete && i.naturalWidth > 0)");
-            // Evaluated through the locator, which waits for the element: the circuit may re-render the card meanwhile.
+            // Waited for rather than read once: when the circuit starts it re-renders the cards, and a card's new image
+            // has no box until it is laid out.
+            await page.WaitForFunctionAsync(
+                "() => { const i = document.querySelector('[data-testid=reward-card] img.reward-card__image'); return i && Math.abs(i.getBoundingClientRect().height - 140) < 1; }");
             Assert.Equal(140, await image.EvaluateAsync<double>("i => i.getBoundingClientRect().height"), 1);
             await BrowserSession.ScreenshotAsync(page, phone ? "portal-redeem-image-phone" : "portal-redeem-image");
         }
