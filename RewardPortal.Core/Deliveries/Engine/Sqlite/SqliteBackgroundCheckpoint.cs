@@ -14,7 +14,8 @@ namespace RewardPortal.Core.Deliveries;
 /// the same thousand pages a task of its own runs a PASSIVE checkpoint on a second connection, which waits for no reader
 /// or writer. But the WAL only starts over from its beginning when a write begins with every frame copied, which a
 /// writer that never pauses never sees: past four thousand pages the commit checkpoints by itself after all, as SQLite
-/// would have, copying only what the task has not yet copied. The connection must not go back to a pool with the hook
+/// would have, copying only what the task has not yet copied (busy while the task's checkpoint runs: the next commit
+/// tries again, so the bound is soft by a few commits). The connection must not go back to a pool with the hook
 /// on it: open it with Pooling=False.
 /// </summary>
 internal sealed partial class SqliteBackgroundCheckpoint : IAsyncDisposable
