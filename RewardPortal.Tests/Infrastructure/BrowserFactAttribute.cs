@@ -14,5 +14,5 @@ public sealed class BrowserFactAttribute : FactAttribute
             Skip = $"Chromium is not installed at {ChromiumPath}: sudo apt-get install -y chromium";
     }
 
-    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+    public static bool IsCi => Ci.IsOn;
 }

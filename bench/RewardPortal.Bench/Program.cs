@@ -3,19 +3,22 @@ using System.Globalization;
 using RewardPortal.Bench;
 using RewardPortal.Core.Notifications;
 
-// dotnet run -c Release --project bench/RewardPortal.Bench -- [all|webhooks|postgres|latency|redeem|email|drain|api|admin-scale]
-//     [--participants N] [--count N] [--concurrency N] [--rate N] [--seconds N] [--warmup N] [--emails N] [--rounds N] [--windows]
+// dotnet run -c Release --project bench/RewardPortal.Bench -- [all|webhooks|postgres|retries|latency|redeem|email|drain|api|admin-scale]
+//     [--participants N] [--count N] [--concurrency N] [--rate N] [--seconds N] [--warmup N] [--emails N] [--rounds N] [--retries N] [--windows]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 int Option(string name, int fallback) =>
     Array.IndexOf(args, $"--{name}") is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 var options = new BenchOptions(Option("count", 20_000), Option("concurrency", 32), Option("rate", 200), Option("seconds", 15), Option("emails", 2_000),
     Option("warmup", 15), args.Contains("--windows"), Option("rounds", 5));
 
+var retries = Option("retries", 500);
+
 var directory = Directory.CreateTempSubdirectory("rewardportal-bench-").FullName;
 Console.WriteLine($"RewardPortal benchmark: {scenario}; {Environment.ProcessorCount} cores, .NET {Environment.Version}, {options}");
 try
 {
-    await using var receiver = await Receiver.StartAsync();
+    await using var receiver = await WebhookReceiver.StartAsync();
+    receiver.KeepRequests = false;
     if (scenario is "all" or "webhooks")
     {
         // Rounds of raw then engine, side by side: .NET recompiles hot code, optimised, only after a while, so the first
@@ -46,8 +49,8 @@ try
     }
     if (scenario is "all" or "postgres")
     {
-        await using var server = await Postgres.StartAsync()
-            ?? throw new InvalidOperationException("PostgreSQL is not installed: apt-get install -y postgresql");
+        await using var server = await PostgresServer.StartAsync(durable: true)
+            ?? throw new InvalidOperationException($"PostgreSQL is not installed: {PostgresServer.InstallHint}");
         var raw = await RawAsync();
         foreach (var nodes in new[] { 1, 2 })
         {
@@ -58,13 +61,20 @@ try
         // which hears of each commit only through the database (LISTEN/NOTIFY).
         foreach (var crossNode in new[] { false, true })
         {
-            var database = await server.CreateDatabaseAsync();
+            var database = server.CreateDatabase();
             await using var worker = await Engine.StartAsync(directory, options, postgres: database);
             await using var web = crossNode ? await Engine.StartAsync(directory, options, postgres: database, sends: false) : null;
             var run = await Scenarios.LatencyAsync(web ?? worker, receiver, options);
             Console.WriteLine($"| PostgreSQL, {(crossNode ? "committed on a Web node, sent by a Worker" : "one node")}: commit -> arrival at {run.AchievedRate:N0} redemptions/s " +
                 $"over {options.Seconds} s ({run.FromCommit.Length:N0} webhooks) | {LatencyFigures(run.FromCommit)} |");
         }
+        await RetriesAsync(server);
+    }
+    if (scenario == "retries")
+    {
+        await using var server = await PostgresServer.StartAsync(durable: true)
+            ?? throw new InvalidOperationException($"PostgreSQL is not installed: {PostgresServer.InstallHint}");
+        await RetriesAsync(server);
     }
     if (scenario is "all" or "latency")
     {
@@ -117,6 +127,23 @@ try
             var rate = await Scenarios.EmailDrainAsync(engine, smtp, options.Emails);
             Console.WriteLine($"| raw MailKit bursts of 100 on one connection -> aiosmtpd | {raw:N0}/s |");
             Console.WriteLine($"| engine drains {options.Emails:N0} pending email deliveries -> aiosmtpd | {rate:N0}/s |");
+        }
+    }
+
+    // Retries written back by one node fall due with no commit to announce them: each Worker must see the time come.
+    async Task RetriesAsync(PostgresServer server)
+    {
+        foreach (var nodes in new[] { 1, 2 })
+        {
+            var database = server.CreateDatabase();
+            var engines = new List<Engine>();
+            for (var i = 0; i < nodes; i++)
+                engines.Add(await Engine.StartAsync(directory, options, Retries.Settings, postgres: database));
+            var lateness = await Retries.OnTimeAsync(engines, receiver, retries);
+            foreach (var engine in engines)
+                await engine.DisposeAsync();
+            Console.WriteLine($"| PostgreSQL, {nodes} Worker node(s): {retries:N0} retries, each due {Retries.Delay.TotalSeconds:0} s (±20 %) after its failed first attempt, " +
+                $"sent behind their due time by | {LatencyFigures(lateness)} |");
         }
     }
 

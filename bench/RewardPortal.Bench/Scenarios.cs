@@ -47,7 +47,7 @@ internal static class Scenarios
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
 
     /// <summary>The baseline: signed POSTs straight from an HttpClient, composing, signing and reading the answer as the engine does.</summary>
-    public static async Task<double> RawWebhooksAsync(Receiver receiver, BenchOptions options, string secret)
+    public static async Task<double> RawWebhooksAsync(WebhookReceiver receiver, BenchOptions options, string secret)
     {
         using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false, UseCookies = false });
         client.DefaultRequestHeaders.UserAgent.ParseAdd(WebhookSender.UserAgent);
@@ -64,7 +64,7 @@ internal static class Scenarios
                 var id = $"msg_raw_{i}";
                 var body = WebhookBody.Compose(EventTypes.RedemptionRequested, occurredAt, data);
                 var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-                using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url) { Content = new ByteArrayContent(body) };
+                using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url()) { Content = new ByteArrayContent(body) };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 request.Headers.TryAddWithoutValidation("webhook-id", id);
                 request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString());
@@ -87,10 +87,10 @@ internal static class Scenarios
     /// when every outcome is recorded in the database. Every delivery must have succeeded with exactly one attempt.
     /// </summary>
     public static async Task<DrainRun> DrainAsync(
-        IReadOnlyList<Engine> nodes, Receiver receiver, BenchOptions options)
+        IReadOnlyList<Engine> nodes, WebhookReceiver receiver, BenchOptions options)
     {
         var engine = nodes[0];
-        var notification = await Seed.WebhookAsync(engine, receiver.Url);
+        var notification = await Seed.WebhookAsync(engine, receiver.Url());
         Seed.PendingDeliveries(engine, notification.Id, options.Count);
         var allArrived = receiver.ResetAwaiting(options.Count);
         Seed.MakeDue(engine, notification.Id);
@@ -121,9 +121,9 @@ internal static class Scenarios
     /// over many participants, each measured to its webhook's arrival at the receiver: from the moment RedeemAsync returned
     /// (just after the commit) and from the moment it was called (the request as a participant sees it).
     /// </summary>
-    public static async Task<LatencyRun> LatencyAsync(Engine engine, Receiver receiver, BenchOptions options)
+    public static async Task<LatencyRun> LatencyAsync(Engine engine, WebhookReceiver receiver, BenchOptions options)
     {
-        var webhook = await Seed.WebhookAsync(engine, receiver.Url);
+        var webhook = await Seed.WebhookAsync(engine, receiver.Url());
         var (participants, reward) = await Seed.RedemptionTargetsAsync(engine, webhook.Id, 100);
         var redemptions = engine.Services.GetRequiredService<RedemptionService>();
         var requestedAt = new ConcurrentDictionary<long, long>();
@@ -190,9 +190,9 @@ internal static class Scenarios
     }
 
     /// <summary>Redemptions as fast as <paramref name="callers"/> callers can make them, one after another each.</summary>
-    public static async Task<double> RedeemThroughputAsync(Engine engine, Receiver receiver, int callers, int seconds, bool webhook = true)
+    public static async Task<double> RedeemThroughputAsync(Engine engine, WebhookReceiver receiver, int callers, int seconds, bool webhook = true)
     {
-        long? webhookId = webhook ? (await Seed.WebhookAsync(engine, receiver.Url)).Id : null;
+        long? webhookId = webhook ? (await Seed.WebhookAsync(engine, receiver.Url())).Id : null;
         var (participants, reward) = await Seed.RedemptionTargetsAsync(engine, webhookId, 100);
         var redemptions = engine.Services.GetRequiredService<RedemptionService>();
         var done = 0;

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace RewardPortal.Tests.Infrastructure;
+namespace RewardPortal.TestSupport;
 
 /// <summary>A request as it reached the receiver.</summary>
 public sealed record ReceivedWebhook(string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, DateTime ArrivedAt, long ArrivedTimestamp)
@@ -27,6 +27,7 @@ public sealed record Reply(int Status = 200, string Body = "ok", TimeSpan Delay 
 /// <summary>
 /// A real Kestrel listener on 127.0.0.1 that records every request and answers as the test programs it.
 /// Its signature check is written from the Standard Webhooks spec, independently of the sender's code.
+/// For the bench, <see cref="KeepRequests"/> off makes it count and time arrivals only, as a lean receiver would.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -34,10 +35,24 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly ConcurrentQueue<ReceivedWebhook> requests = new();
     private readonly ConcurrentDictionary<string, int> attemptsById = new();
     private readonly SemaphoreSlim arrived = new(0);
+    private int count;
+    private int awaited = -1;
+    private TaskCompletionSource allArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private WebhookReceiver(WebApplication app) => this.app = app;
 
     public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>Keep each request's headers and body (on by default); off, the body is read and dropped.</summary>
+    public bool KeepRequests { get; set; } = true;
+
+    /// <summary>Note each webhook-id's first arrival in <see cref="ArrivedAt"/> (Stopwatch ticks).</summary>
+    public bool RecordArrivals { get; set; }
+
+    public ConcurrentDictionary<string, long> ArrivedAt { get; } = new();
+
+    /// <summary>Requests answered with a success since the last reset.</summary>
+    public int Count => Volatile.Read(ref count);
 
     /// <summary>How to answer: given the request and how many times its webhook-id has now arrived (1 the first time).</summary>
     public Func<ReceivedWebhook, int, Reply> Respond { get; set; } = (_, _) => new Reply();
@@ -62,13 +77,30 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-        var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-        var request = new ReceivedWebhook(context.Request.Path, headers, body.ToArray(), DateTime.UtcNow, Stopwatch.GetTimestamp());
-        var attempt = attemptsById.AddOrUpdate(request.Id, 1, (_, n) => n + 1);
-        requests.Enqueue(request);
-        arrived.Release();
+        var arrivedAt = Stopwatch.GetTimestamp();
+        var id = context.Request.Headers["webhook-id"].ToString();
+        ReceivedWebhook request;
+        if (KeepRequests)
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+            var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+            request = new ReceivedWebhook(context.Request.Path, headers, body.ToArray(), DateTime.UtcNow, arrivedAt);
+        }
+        else
+        {
+            var buffer = new byte[4096];
+            while (await context.Request.Body.ReadAsync(buffer, context.RequestAborted) > 0)
+            {
+            }
+            request = new ReceivedWebhook(context.Request.Path, new Dictionary<string, string> { ["webhook-id"] = id }, [], DateTime.UtcNow, arrivedAt);
+        }
+        var attempt = attemptsById.AddOrUpdate(id, 1, (_, n) => n + 1);
+        if (KeepRequests)
+        {
+            requests.Enqueue(request);
+            arrived.Release();
+        }
 
         var reply = Respond(request, attempt);
         if (reply.Delay > TimeSpan.Zero)
@@ -77,6 +109,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
             catch (OperationCanceledException) { return; }
         }
         context.Response.StatusCode = reply.Status;
+        if (reply.Status is >= 200 and < 300)
+            Answered(id, arrivedAt);
         foreach (var (name, value) in reply.Headers ?? new Dictionary<string, string>())
             context.Response.Headers[name] = value;
         if (!reply.EndlessBody)
@@ -108,6 +142,27 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 throw new TimeoutException($"The receiver got {requests.Count} of {count} webhooks in time.");
         }
         return Requests;
+    }
+
+    private void Answered(string id, long arrivedAt)
+    {
+        if (RecordArrivals)
+            ArrivedAt.TryAdd(id, arrivedAt);
+        if (Interlocked.Increment(ref count) == Volatile.Read(ref awaited))
+            allArrived.TrySetResult();
+    }
+
+    public void Reset() => ResetAwaiting(-1);
+
+    /// <summary>Starts counting afresh; the task completes the moment the <paramref name="expected"/>th success was answered.</summary>
+    public Task ResetAwaiting(int expected)
+    {
+        allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref awaited, expected);
+        Interlocked.Exchange(ref count, 0);
+        ArrivedAt.Clear();
+        attemptsById.Clear();
+        return allArrived.Task;
     }
 
     /// <summary>Answers <paramref name="status"/> to the first <paramref name="failures"/> attempts of each message, then 200.</summary>
