@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using RewardPortal.Core.Data;
@@ -12,7 +13,9 @@ public sealed class MigrationTests
     public async Task MigrationsBuildTheWholeSchemaOnAnEmptyFileAndMatchTheModel()
     {
         using var directory = new TempDirectory();
-        var options = new DbContextOptionsBuilder<SqliteRewardPortalDbContext>().UseSqlite($"Data Source={directory.File("empty.db")}").Options;
+        // A step that cannot run in its migration's transaction (an SQLite table rebuild) could leave a half-migrated file.
+        var options = new DbContextOptionsBuilder<SqliteRewardPortalDbContext>().UseSqlite($"Data Source={directory.File("empty.db")}")
+            .ConfigureWarnings(w => w.Throw(RelationalEventId.NonTransactionalMigrationOperationWarning)).Options;
         await using var db = new SqliteRewardPortalDbContext(options);
 
         await db.Database.MigrateAsync();
@@ -21,6 +24,8 @@ public sealed class MigrationTests
         Assert.False(db.Database.HasPendingModelChanges(), "The model has changes no migration carries: add a migration.");
         Assert.Equal(0, await db.Participants.CountAsync());
         Assert.Equal(0, await db.Deliveries.CountAsync());
+        var ledgerReferences = await db.Database.SqlQueryRaw<string>("SELECT \"table\" AS \"Value\" FROM pragma_foreign_key_list('LedgerEntries')").ToListAsync();
+        Assert.Contains("Campaigns", ledgerReferences);
     }
 
     [Fact]

@@ -13,12 +13,6 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
         {
             migrationBuilder.AddColumn<long>(
                 name: "CampaignId",
-                table: "LedgerEntries",
-                type: "INTEGER",
-                nullable: true);
-
-            migrationBuilder.AddColumn<long>(
-                name: "CampaignId",
                 table: "Events",
                 type: "INTEGER",
                 nullable: true);
@@ -115,6 +109,10 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            // SQLite adds a column with a REFERENCES clause in place; EF's AddForeignKey would rebuild the whole ledger
+            // table under PRAGMA foreign_keys = 0, which cannot run in the migration's transaction (and warns at every first start).
+            migrationBuilder.Sql("ALTER TABLE \"LedgerEntries\" ADD COLUMN \"CampaignId\" INTEGER NULL CONSTRAINT \"FK_LedgerEntries_Campaigns_CampaignId\" REFERENCES \"Campaigns\" (\"Id\");");
+
             migrationBuilder.CreateIndex(
                 name: "IX_LedgerEntries_CampaignId",
                 table: "LedgerEntries",
@@ -141,12 +139,6 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                 table: "RewardCampaigns",
                 column: "RewardId");
 
-            migrationBuilder.AddForeignKey(
-                name: "FK_LedgerEntries_Campaigns_CampaignId",
-                table: "LedgerEntries",
-                column: "CampaignId",
-                principalTable: "Campaigns",
-                principalColumn: "Id");
         }
 
         /// <inheritdoc />
