@@ -23,6 +23,22 @@ public sealed class SignInTests(SignInTests.Fixture fixture) : IClassFixture<Sig
     }
 
     [Fact]
+    public async Task AFailedSignInKeepsTheTypedEmailInTheFormButNeverInTheAddress()
+    {
+        var client = NewClient();
+        const string typed = "someone.typed+this@example.com";
+        var response = await client.PostAsync("/account/login", await SignIn.LoginFormAsync(client, typed, "wrong-password"));
+
+        var location = response.Headers.Location!.OriginalString;
+        Assert.DoesNotContain("someone", location);
+        Assert.DoesNotContain("example.com", Uri.UnescapeDataString(location));
+        var page = await client.GetStringAsync(location);
+        Assert.Contains($"value=\"{typed}\"", WebUtility.HtmlDecode(page));
+        // A fresh visit to the form, with no failure to explain, starts empty.
+        Assert.DoesNotContain(typed, await client.GetStringAsync("/account/login"));
+    }
+
+    [Fact]
     public async Task APostWithoutTheAntiforgeryTokenIsRefused()
     {
         var client = NewClient();

@@ -29,14 +29,17 @@ public static class AccountEndpoints
         if (user is null || user.IsDisabled)
         {
             decoy.Check(password);
-            return Failed("invalid", target, email);
+            return Failed(http, "invalid", target, email);
         }
 
         // The throttle stands in for lockout: counting failures per account would let anyone lock the Owner out.
         var result = await signIn.PasswordSignInAsync(user, password, isPersistent: true, lockoutOnFailure: false);
         if (result.IsLockedOut)
-            return Failed("locked", target, email);
-        return result.Succeeded ? Results.LocalRedirect(target) : Failed("invalid", target, email);
+            return Failed(http, "locked", target, email);
+        if (!result.Succeeded)
+            return Failed(http, "invalid", target, email);
+        http.Response.Cookies.Delete(TypedEmailCookie.Name, TypedEmailCookie.Options(http));
+        return Results.LocalRedirect(target);
     }
 
     private static async Task<IResult> LogoutAsync(SignInManager<AppUser> signIn)
@@ -45,8 +48,16 @@ public static class AccountEndpoints
         return Results.LocalRedirect("/account/login");
     }
 
-    private static IResult Failed(string error, string returnUrl, string email) =>
-        Results.LocalRedirect($"/account/login?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}&email={Uri.EscapeDataString(email)}");
+    /// <summary>
+    /// Back to the form with the reason. The typed email rides in a short-lived cookie for the form alone, never in the
+    /// address, where browser history, proxies and access logs would keep it.
+    /// </summary>
+    private static IResult Failed(HttpContext http, string error, string returnUrl, string email)
+    {
+        if (email.Length <= TypedEmailCookie.MaxLength)
+            http.Response.Cookies.Append(TypedEmailCookie.Name, email, TypedEmailCookie.Options(http));
+        return Results.LocalRedirect($"/account/login?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}");
+    }
 
     private static IResult TooManyAttempts(TimeSpan retryAfter)
     {
