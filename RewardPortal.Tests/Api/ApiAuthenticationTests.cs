@@ -93,6 +93,7 @@ public sealed class ApiAuthenticationTests
         var client = factory.CreateClient();
         var document = await (await client.GetAsync("/openapi/v1.json")).JsonAsync();
         Assert.NotNull(document["paths"]!["/api/v1/participants"]);
+        Assert.Equal("RewardPortal API", (string?)document["info"]!["title"]);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/reference")).StatusCode);
     }
 }

@@ -34,7 +34,7 @@ internal static class WebApplicationBuilderExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddProblemDetails();
-        services.AddOpenApi(o => o.AddWebhookDescriptions());
+        services.AddOpenApi(o => o.AddApiDocumentInfo().AddWebhookDescriptions());
         services.AddDataProtection().SetApplicationName("RewardPortal").PersistKeysToDbContext<RewardPortalDbContext>().ProtectKeysWithMasterKey();
         services.AddRewardPortalIdentity();
         services.AddRewardPortalHangfire(builder.Configuration, node);
