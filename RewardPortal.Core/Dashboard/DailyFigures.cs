@@ -9,7 +9,8 @@ public class DailyFigures
     public DateOnly Day { get; set; }
     /// <summary>
     /// Which of the day's rows: on PostgreSQL each transaction counts into one of <see cref="DailyFiguresSql.Shards"/>
-    /// picked by its id, so that concurrent redemptions do not queue on one row; a day's figures are the sum of its rows.
+    /// that no other running transaction holds, so that concurrent redemptions do not queue on one row; a day's figures
+    /// are the sum of its rows.
     /// SQLite, with one writer at a time, keeps one row a day (0).
     /// </summary>
     public int Shard { get; set; }

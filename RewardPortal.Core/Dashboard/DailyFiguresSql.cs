@@ -7,7 +7,8 @@ namespace RewardPortal.Core.Dashboard;
 /// taken off the day it had been counted on. Deleting rows is not counted: a purge of old deliveries keeps their history.
 /// <para>On PostgreSQL the triggers run once per statement over its transition tables, so the engine's batch update
 /// costs one upsert per day row rather than one per delivery; and each transaction counts into one of <see cref="Shards"/>
-/// rows of the day, picked by its id, so that concurrent redemptions do not queue on one row until each commits.</para>
+/// rows of the day that no other running transaction holds, so that concurrent redemptions do not queue on one row
+/// until each commits.</para>
 /// <para>SQLite has only row triggers. The engine's outcome batch, thousands of deliveries a second, sets them aside for its
 /// own updates (a row in "DailyFiguresDeferred", which exists only inside its transaction) and counts the batch with one
 /// statement per table, grouped by day and bucket (<see cref="SqliteFoldFigures"/>, <see cref="SqliteFoldLatency"/>).</para>
@@ -16,11 +17,10 @@ namespace RewardPortal.Core.Dashboard;
 /// </summary>
 public static class DailyFiguresSql
 {
-    /// <summary>Rows per day on PostgreSQL: concurrent transactions have neighbouring ids, so they rarely share one.</summary>
+    /// <summary>Rows per day on PostgreSQL: as many transactions as this count into a day at once without waiting.</summary>
     public const int Shards = 16;
 
     private const string FiguresColumns = """ "Day", "Shard", "Redemptions", "PointsRedeemed", "DeliveriesSucceeded", "DeliveriesFailed" """;
-    private static readonly string PostgresShard = $"(pg_current_xact_id()::text::bigint % {Shards})::int";
     private const string SqliteLatencyMs = """round((julianday(d."CompletedAt") - julianday(e."OccurredAt")) * 86400000.0)""";
     private const int Points = 0;
     private const int Succeeded = 1;
@@ -151,7 +151,7 @@ public static class DailyFiguresSql
         WITH changes AS ({changes}),
         figures AS (
             INSERT INTO "DailyFigures" AS f ({FiguresColumns})
-            SELECT ("CompletedAt" AT TIME ZONE 'UTC')::date, {PostgresShard}, 0, 0,
+            SELECT ("CompletedAt" AT TIME ZONE 'UTC')::date, daily_figures_shard(("CompletedAt" AT TIME ZONE 'UTC')::date), 0, 0,
                 SUM(CASE WHEN "Status" = {Succeeded} THEN "Sign" ELSE 0 END), SUM(CASE WHEN "Status" = {Failed} THEN "Sign" ELSE 0 END)
             FROM changes GROUP BY 1 ORDER BY 1
             ON CONFLICT ("Day", "Shard") DO UPDATE SET "DeliveriesSucceeded" = f."DeliveriesSucceeded" + excluded."DeliveriesSucceeded",
@@ -166,11 +166,31 @@ public static class DailyFiguresSql
 
     private const string Changed = """(o."Status" IS DISTINCT FROM n."Status" OR o."CompletedAt" IS DISTINCT FROM n."CompletedAt")""";
 
+    /// <summary>
+    /// The row of the day that this transaction counts into: one that no other running transaction counts into, so
+    /// that none waits for another's commit. Its id picks where to start looking; an advisory lock, held until the
+    /// transaction ends (and taken again at once by the same transaction), marks a row as taken.
+    /// </summary>
+    private static string PostgresShardFunction => $"""
+        CREATE OR REPLACE FUNCTION daily_figures_shard(p_day date) RETURNS int LANGUAGE plpgsql AS $body$
+        DECLARE
+            start_shard int := (pg_current_xact_id()::text::bigint % {Shards})::int;
+        BEGIN
+            FOR i IN 0..{Shards - 1} LOOP
+                IF pg_try_advisory_xact_lock(hashtext('DailyFigures'), (p_day - DATE '2000-01-01') * {Shards} + (start_shard + i) % {Shards}) THEN
+                    RETURN (start_shard + i) % {Shards};
+                END IF;
+            END LOOP;
+            RETURN start_shard;
+        END $body$;
+        """;
+
     private static string PostgresInstall => $"""
+        {PostgresShardFunction}
         CREATE OR REPLACE FUNCTION daily_figures_redemptions() RETURNS trigger LANGUAGE plpgsql AS $body$
         BEGIN
             INSERT INTO "DailyFigures" AS f ({FiguresColumns})
-            SELECT ("CreatedAt" AT TIME ZONE 'UTC')::date, {PostgresShard}, COUNT(*), SUM(CASE WHEN "CostCurrency" = {Points} THEN "Cost" ELSE 0 END), 0, 0
+            SELECT ("CreatedAt" AT TIME ZONE 'UTC')::date, daily_figures_shard(("CreatedAt" AT TIME ZONE 'UTC')::date), COUNT(*), SUM(CASE WHEN "CostCurrency" = {Points} THEN "Cost" ELSE 0 END), 0, 0
             FROM inserted GROUP BY 1 ORDER BY 1
             ON CONFLICT ("Day", "Shard") DO UPDATE SET "Redemptions" = f."Redemptions" + excluded."Redemptions",
                 "PointsRedeemed" = f."PointsRedeemed" + excluded."PointsRedeemed";
