@@ -30,7 +30,14 @@ public sealed class DashboardQueries(IDbContextFactory<RewardPortalDbContext> db
                 + await db.Deliveries.CountAsync(d => d.Status == DeliveryStatus.Pending && d.AttemptCount > 0, cancellationToken),
             await db.Notifications.CountAsync(n => n.Channel == NotificationChannel.Webhook && !n.IsDeleted && !n.IsEnabled, cancellationToken));
 
-        var figures = await db.DailyFigures.AsNoTracking().Where(f => f.Day >= since).ToDictionaryAsync(f => f.Day, cancellationToken);
+        // A day is several rows on PostgreSQL (DailyFigures.Shard): at most a few thousand for a year, summed by the database.
+        var figures = await db.DailyFigures.Where(f => f.Day >= since).GroupBy(f => f.Day)
+            .Select(g => new DailyFigures
+            {
+                Day = g.Key, Redemptions = g.Sum(f => f.Redemptions), PointsRedeemed = g.Sum(f => f.PointsRedeemed),
+                DeliveriesSucceeded = g.Sum(f => f.DeliveriesSucceeded), DeliveriesFailed = g.Sum(f => f.DeliveriesFailed),
+            })
+            .ToDictionaryAsync(f => f.Day, cancellationToken);
         var latency = (await db.DailyLatency.AsNoTracking().Where(l => l.Day >= since && l.Count > 0).ToListAsync(cancellationToken))
             .GroupBy(l => l.Day).ToDictionary(g => g.Key, g => (IReadOnlyDictionary<int, int>)g.ToDictionary(l => l.Bucket, l => l.Count));
 

@@ -1,5 +1,8 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using RewardPortal.Core.Dashboard;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
@@ -13,6 +16,7 @@ namespace RewardPortal.Tests.Dashboard;
 /// <summary>The rollups the dashboard reads, compared with what the raw rows say, on both providers.</summary>
 public sealed class DailyFiguresTests : IDisposable
 {
+    private const string MigrationBeforeRollups = "DeliveryTraces";
     private readonly TempDirectory directory = new();
     private readonly DateTime today = DateTime.UtcNow.Date;
 
@@ -45,17 +49,80 @@ public sealed class DailyFiguresTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task TheEnginesOutcomeBatchesAreCountedAsTheRawRowsSay(string provider)
+    {
+        await using var db = NewDatabase(provider);
+        await db.Database.MigrateAsync();
+        await SeedAsync(db);
+        db.ChangeTracker.Clear();
+
+        // Two batches, each claimed and recorded as the engine's loop does, through the provider's statements in one
+        // transaction: some succeed, some fail for good, some wait for a retry, and one lost its lease meanwhile.
+        for (var batch = 0; batch < 2; batch++)
+            await RecordBatchAsync(db, provider, $"node#{batch}");
+        // Afterwards the rows' own triggers count again: a re-send by hand takes a delivery off its day.
+        var resent = await db.Deliveries.Where(d => d.Status == DeliveryStatus.Succeeded).Select(d => d.Id).FirstAsync();
+        await db.Deliveries.Where(d => d.Id == resent).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Status, DeliveryStatus.Pending).SetProperty(d => d.CompletedAt, (DateTime?)null));
+
+        Assert.True(await db.Deliveries.CountAsync(d => d.Status == DeliveryStatus.Pending && d.AttemptCount > 0) > 0);
+        await AssertRollupsMatchRawRowsAsync(db);
+        Assert.True(await db.DailyLatency.CountAsync() > 3);
+    }
+
+    /// <summary>Claims half of what is due under <paramref name="lease"/>, then records an outcome for each, as <c>OutcomeWriter</c> does.</summary>
+    private static async Task RecordBatchAsync(RewardPortalDbContext db, string provider, string lease)
+    {
+        var now = DateTime.UtcNow;
+        await using var sqlite = provider == TestProviders.Postgres ? null : new SqliteConnection(db.Database.GetConnectionString());
+        SqliteEngineStatements? statements = null;
+        IDbContextTransaction? postgresTransaction = null;
+        SqliteTransaction? sqliteTransaction = null;
+        IEngineQueries queries;
+        if (sqlite is null)
+        {
+            postgresTransaction = await db.Database.BeginTransactionAsync();
+            queries = new PostgresEngineQueries(db);
+        }
+        else
+        {
+            await sqlite.OpenAsync();
+            sqliteTransaction = sqlite.BeginTransaction();
+            queries = new SqliteEngineQueries(statements = new SqliteEngineStatements(sqlite));
+        }
+
+        var claimed = await queries.ClaimAsync(lease, now.AddMinutes(1), now.AddDays(1), [], 16, CancellationToken.None);
+        Assert.Equal(16, claimed.Count);
+        var decisions = claimed.Select((c, i) =>
+        {
+            var work = new DeliveryWork(c.Id, c.MessageId, c.AttemptCount, c.NotificationId, c.Event.Type, c.Event.OccurredAt, c.Event.Body,
+                i == 3 ? "another node's lease" : lease, now.AddMinutes(1));
+            var completed = c.Event.OccurredAt.AddMilliseconds(i * 37 + 2);
+            var status = (i % 5) switch { 0 => DeliveryStatus.Failed, 1 => DeliveryStatus.Pending, _ => DeliveryStatus.Succeeded };
+            var result = new AttemptResult(completed, 5, status == DeliveryStatus.Succeeded, status == DeliveryStatus.Succeeded ? 200 : 500, null, null);
+            return new OutcomeDecision(new Outcome(work, null!, result), status, now, status == DeliveryStatus.Pending ? null : completed, null);
+        }).ToList();
+
+        var landed = await queries.RecordAsync(decisions, CancellationToken.None);
+        Assert.Equal(15, landed.Count);
+        if (sqlite is null)
+        {
+            await postgresTransaction!.CommitAsync();
+            await postgresTransaction.DisposeAsync();
+        }
+        else
+        {
+            await sqliteTransaction!.CommitAsync();
+            statements!.Dispose();
+        }
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task HistoryFromBeforeTheUpgradeIsCountedWhenTheUpgradeIsApplied(string provider)
     {
         await using var db = NewDatabase(provider);
-        // History written before the rollups existed: the schema of today (later migrations add columns the model
-        // writes), without the rollups' triggers and rows. The upgrade then runs what the DailyFigures migration runs.
-        await db.Database.MigrateAsync();
-        var postgres = provider == TestProviders.Postgres;
-        await db.Database.ExecuteSqlRawAsync(DailyFiguresSql.Uninstall(postgres));
-        await db.DailyFigures.ExecuteDeleteAsync();
-        await db.DailyLatency.ExecuteDeleteAsync();
-        var deliveries = await SeedAsync(db);
+        await db.GetService<IMigrator>().MigrateAsync(MigrationBeforeRollups);
+        var deliveries = await SeedAsync(db, schemaBeforeRollups: true);
         foreach (var (delivery, i) in deliveries.Select((d, i) => (d, i)))
         {
             delivery.Status = i % 5 == 0 ? DeliveryStatus.Failed : DeliveryStatus.Succeeded;
@@ -63,10 +130,8 @@ public sealed class DailyFiguresTests : IDisposable
         }
         await db.SaveChangesAsync();
         db.ChangeTracker.Clear();
-        Assert.Empty(await db.DailyFigures.ToListAsync());
 
-        await db.Database.ExecuteSqlRawAsync(DailyFiguresSql.Install(postgres));
-        await db.Database.ExecuteSqlRawAsync(DailyFiguresSql.Rebuild(postgres));
+        await db.Database.MigrateAsync();
 
         await AssertRollupsMatchRawRowsAsync(db);
     }
@@ -75,8 +140,12 @@ public sealed class DailyFiguresTests : IDisposable
         ? new PostgresRewardPortalDbContext(new DbContextOptionsBuilder<PostgresRewardPortalDbContext>().UseNpgsql(PostgresServer.Shared.CreateDatabase()).Options)
         : new SqliteRewardPortalDbContext(new DbContextOptionsBuilder<SqliteRewardPortalDbContext>().UseSqlite($"Data Source={directory.File("figures.db")}").Options);
 
-    /// <summary>Five days of redemptions in points and cash, and one pending delivery per webhook per day.</summary>
-    private async Task<List<Delivery>> SeedAsync(RewardPortalDbContext db)
+    /// <summary>
+    /// Five days of redemptions in points and cash, and one pending delivery per webhook per day. With
+    /// <paramref name="schemaBeforeRollups"/> the redemptions and events, whose tables later migrations changed, are
+    /// written as rows of that older schema.
+    /// </summary>
+    private async Task<List<Delivery>> SeedAsync(RewardPortalDbContext db, bool schemaBeforeRollups = false)
     {
         var (participant, reward) = await TestData.ParticipantAndRewardAsync(db);
         var notifications = Enumerable.Range(0, 6).Select(i => new Notification
@@ -84,6 +153,7 @@ public sealed class DailyFiguresTests : IDisposable
             Channel = NotificationChannel.Webhook, WebhookUrl = $"https://example.com/{i}", IsEnabled = true, CreatedAt = today, UpdatedAt = today,
         }).ToList();
         db.Notifications.AddRange(notifications);
+        await db.SaveChangesAsync();
         var deliveries = new List<Delivery>();
         for (var day = 0; day < 5; day++)
         {
@@ -94,13 +164,26 @@ public sealed class DailyFiguresTests : IDisposable
                 redemption.CreatedAt = at.AddMinutes(i);
                 if (i == 1)
                     (redemption.CostCurrency, redemption.Cost) = (Currency.Cash, 500);
-                db.Redemptions.Add(redemption);
+                if (schemaBeforeRollups)
+                    await db.Database.ExecuteSqlAsync($"""
+                        INSERT INTO "Redemptions" ("ParticipantId", "RewardId", "Reward", "RewardType", "Cost", "CostCurrency", "Status", "CreatedAt")
+                        VALUES ({participant.Id}, {reward.Id}, {"{}"}, {(int)reward.Type}, {redemption.Cost}, {(int)redemption.CostCurrency}, 0, {redemption.CreatedAt})
+                        """);
+                else
+                    db.Redemptions.Add(redemption);
             }
             var outboxEvent = new OutboxEvent { Type = EventTypes.RedemptionRequested, OccurredAt = at, DataJson = "{}" };
-            db.Events.Add(outboxEvent);
+            if (schemaBeforeRollups)
+            {
+                await db.Database.ExecuteSqlAsync($"""INSERT INTO "Events" ("Type", "OccurredAt", "DataJson") VALUES ({outboxEvent.Type}, {at}, {"{}"})""");
+                outboxEvent.Id = await db.Events.MaxAsync(e => e.Id);
+            }
+            else
+                db.Events.Add(outboxEvent);
             deliveries.AddRange(notifications.Select(n => new Delivery
             {
-                Event = outboxEvent, Notification = n, MessageId = EventRecorder.NewMessageId(), CreatedAt = at, NextAttemptAt = at,
+                EventId = outboxEvent.Id, Event = schemaBeforeRollups ? null : outboxEvent, Notification = n, MessageId = EventRecorder.NewMessageId(),
+                CreatedAt = at, NextAttemptAt = at,
             }));
         }
         db.Deliveries.AddRange(deliveries);
@@ -110,7 +193,7 @@ public sealed class DailyFiguresTests : IDisposable
 
     private static async Task AssertRollupsMatchRawRowsAsync(RewardPortalDbContext db)
     {
-        var redemptions = await db.Redemptions.AsNoTracking().ToListAsync();
+        var redemptions = await db.Redemptions.Select(r => new { r.CreatedAt, r.CostCurrency, r.Cost }).ToListAsync();
         var finished = await db.Deliveries.AsNoTracking().Where(d => d.CompletedAt != null && d.Status != DeliveryStatus.Pending)
             .Select(d => new { d.Status, CompletedAt = d.CompletedAt!.Value, d.Event!.OccurredAt }).ToListAsync();
         var days = redemptions.Select(r => Day(r.CreatedAt)).Concat(finished.Select(d => Day(d.CompletedAt))).Distinct().Order();
@@ -126,8 +209,13 @@ public sealed class DailyFiguresTests : IDisposable
             .GroupBy(d => (Day(d.CompletedAt), LatencyHistogram.BucketOf((d.CompletedAt - d.OccurredAt).TotalMilliseconds)))
             .Select(g => (g.Key.Item1, g.Key.Item2, g.Count())).Order().ToList();
 
-        var figures = await db.DailyFigures.AsNoTracking().Where(f => f.Redemptions != 0 || f.DeliveriesSucceeded != 0 || f.DeliveriesFailed != 0)
-            .OrderBy(f => f.Day).ToListAsync();
+        var figures = (await db.DailyFigures.AsNoTracking().ToListAsync()).GroupBy(f => f.Day)
+            .Select(g => new DailyFigures
+            {
+                Day = g.Key, Redemptions = g.Sum(f => f.Redemptions), PointsRedeemed = g.Sum(f => f.PointsRedeemed),
+                DeliveriesSucceeded = g.Sum(f => f.DeliveriesSucceeded), DeliveriesFailed = g.Sum(f => f.DeliveriesFailed),
+            })
+            .Where(f => f.Redemptions != 0 || f.DeliveriesSucceeded != 0 || f.DeliveriesFailed != 0).OrderBy(f => f.Day).ToList();
         var latency = (await db.DailyLatency.AsNoTracking().Where(l => l.Count != 0).ToListAsync()).Select(l => (l.Day, l.Bucket, l.Count)).Order().ToList();
 
         Assert.Equal(expected, figures.Select(f => new { f.Day, f.Redemptions, Points = f.PointsRedeemed, Succeeded = f.DeliveriesSucceeded, Failed = f.DeliveriesFailed }).ToList());

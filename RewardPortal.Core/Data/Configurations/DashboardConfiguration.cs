@@ -6,7 +6,7 @@ namespace RewardPortal.Core.Data.Configurations;
 
 internal sealed class DailyFiguresConfiguration : IEntityTypeConfiguration<DailyFigures>
 {
-    public void Configure(EntityTypeBuilder<DailyFigures> builder) => builder.HasKey(f => f.Day);
+    public void Configure(EntityTypeBuilder<DailyFigures> builder) => builder.HasKey(f => new { f.Day, f.Shard });
 }
 
 internal sealed class DailyLatencyConfiguration : IEntityTypeConfiguration<DailyLatency>

@@ -1,6 +1,5 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using RewardPortal.Core.Dashboard;
 
 #nullable disable
 
@@ -41,14 +40,14 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                 });
 
             // The triggers come first: on PostgreSQL they lock the tables against other nodes' writes until the recount commits.
-            migrationBuilder.Sql(DailyFiguresSql.Install(postgres: true));
-            migrationBuilder.Sql(DailyFiguresSql.Rebuild(postgres: true));
+            migrationBuilder.Sql(FirstDailyFiguresSql.Install(postgres: true));
+            migrationBuilder.Sql(FirstDailyFiguresSql.Rebuild(postgres: true));
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql(DailyFiguresSql.Uninstall(postgres: true));
+            migrationBuilder.Sql(FirstDailyFiguresSql.Uninstall(postgres: true));
             migrationBuilder.DropTable(
                 name: "DailyFigures");
 

@@ -452,6 +452,9 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.Property<DateOnly>("Day")
                         .HasColumnType("date");
 
+                    b.Property<int>("Shard")
+                        .HasColumnType("integer");
+
                     b.Property<int>("DeliveriesFailed")
                         .HasColumnType("integer");
 
@@ -464,7 +467,7 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.Property<int>("Redemptions")
                         .HasColumnType("integer");
 
-                    b.HasKey("Day");
+                    b.HasKey("Day", "Shard");
 
                     b.ToTable("DailyFigures");
                 });

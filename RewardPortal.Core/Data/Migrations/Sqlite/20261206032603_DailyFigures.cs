@@ -1,6 +1,5 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using RewardPortal.Core.Dashboard;
 
 #nullable disable
 
@@ -41,14 +40,14 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                 });
 
             // The triggers come first: on PostgreSQL they lock the tables against other nodes' writes until the recount commits.
-            migrationBuilder.Sql(DailyFiguresSql.Install(postgres: false));
-            migrationBuilder.Sql(DailyFiguresSql.Rebuild(postgres: false));
+            migrationBuilder.Sql(FirstDailyFiguresSql.Install(postgres: false));
+            migrationBuilder.Sql(FirstDailyFiguresSql.Rebuild(postgres: false));
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql(DailyFiguresSql.Uninstall(postgres: false));
+            migrationBuilder.Sql(FirstDailyFiguresSql.Uninstall(postgres: false));
             migrationBuilder.DropTable(
                 name: "DailyFigures");
 

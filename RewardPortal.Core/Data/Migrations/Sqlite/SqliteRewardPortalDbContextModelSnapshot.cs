@@ -433,6 +433,9 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                     b.Property<DateOnly>("Day")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Shard")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("DeliveriesFailed")
                         .HasColumnType("INTEGER");
 
@@ -445,7 +448,7 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                     b.Property<int>("Redemptions")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Day");
+                    b.HasKey("Day", "Shard");
 
                     b.ToTable("DailyFigures");
                 });

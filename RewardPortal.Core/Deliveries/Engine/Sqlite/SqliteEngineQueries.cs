@@ -1,3 +1,5 @@
+using RewardPortal.Core.Dashboard;
+
 namespace RewardPortal.Core.Deliveries;
 
 /// <summary>
@@ -24,7 +26,7 @@ internal sealed class SqliteEngineQueries(SqliteEngineStatements sqlite) : IEngi
     private const string UpdateSql = """
         UPDATE "Deliveries" SET "Status" = @status, "AttemptCount" = "AttemptCount" + 1, "LastAttemptAt" = @at, "LastStatusCode" = @code,
             "LastError" = @error, "NextAttemptAt" = @next, "CompletedAt" = @completed, "LeasedUntil" = NULL, "LeasedBy" = NULL
-        WHERE "Id" = @id AND "LeasedBy" = @lease
+        WHERE "Id" = @id AND "LeasedBy" = @lease AND "Status" = 0
         """;
     private const string InsertSql = """
         INSERT INTO "DeliveryAttempts" ("DeliveryId", "StartedAt", "DurationMs", "Succeeded", "StatusCode", "ResponseExcerpt", "Error", "TraceId")
@@ -57,7 +59,10 @@ internal sealed class SqliteEngineQueries(SqliteEngineStatements sqlite) : IEngi
 
     /// <summary>
     /// One prepared insert and update run per outcome. (A many-row VALUES list is slower here: SQLite looks each named
-    /// parameter up in a list, so binding hundreds of them costs more than running the small statement again.)
+    /// parameter up in a list, so binding hundreds of them costs more than running the small statement again.) The
+    /// dashboard's rollups count the batch afterwards, one statement per table, while their per-row triggers stand aside
+    /// for these updates (<see cref="DailyFiguresSql"/>). An update lands only on a pending row, which the rollups had not
+    /// counted, so the batch is only ever added.
     /// </summary>
     public Task<HashSet<long>> RecordAsync(List<OutcomeDecision> decisions, CancellationToken cancellationToken)
     {
@@ -65,9 +70,22 @@ internal sealed class SqliteEngineQueries(SqliteEngineStatements sqlite) : IEngi
             sqlite.Execute(InsertSql, d.Work.Id, d.Result.StartedAt, d.Result.DurationMs, d.Result.Succeeded, d.Result.StatusCode, d.Excerpt, d.Error,
                 d.Result.TraceId);
         var landed = new HashSet<long>();
+        var finished = new List<long>();
+        sqlite.Execute(DailyFiguresSql.SqliteDefer);
         foreach (var d in decisions)
             if (sqlite.Execute(UpdateSql, (int)d.Status, d.Result.StartedAt, d.Result.StatusCode, d.Error, d.Next, d.Completed, d.Work.Id, d.Work.Lease) > 0)
+            {
                 landed.Add(d.Work.Id);
+                if (d.Status != DeliveryStatus.Pending)
+                    finished.Add(d.Work.Id);
+            }
+        sqlite.Execute(DailyFiguresSql.SqliteResume);
+        if (finished.Count > 0)
+        {
+            var ids = JsonIds(finished);
+            sqlite.Execute(DailyFiguresSql.SqliteFoldFigures, ids);
+            sqlite.Execute(DailyFiguresSql.SqliteFoldLatency, ids);
+        }
         return Task.FromResult(landed);
     }
 
