@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
+using RewardPortal.Core.Campaigns;
 using RewardPortal.Core.Common;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Notifications;
 
 namespace RewardPortal.Core.Deliveries;
 
-public sealed record DeliveryFilter(DeliveryStatus? Status = null, long? NotificationId = null, DateTime? From = null, DateTime? To = null);
+public sealed record DeliveryFilter(DeliveryStatus? Status = null, long? NotificationId = null, DateTime? From = null, DateTime? To = null, long? CampaignId = null);
 
 /// <param name="Target">Where it goes: the webhook URL, or the email addresses of the notification's recipients.</param>
 /// <param name="RedemptionId">The redemption the event is about, if it is about one.</param>
@@ -31,6 +32,8 @@ public sealed class DeliveryLog(IDbContextFactory<RewardPortalDbContext> dbFacto
             query = query.Where(d => d.CreatedAt >= from);
         if (filter.To is { } to)
             query = query.Where(d => d.CreatedAt < to);
+        if (filter.CampaignId is { } campaignId)
+            query = query.InCampaign(db, campaignId);
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(d => d.Id).Skip(skip).Take(Math.Clamp(take, 1, 500))
             .Select(d => new

@@ -10,12 +10,14 @@ internal sealed record ParticipantCsvRow(int Row, IReadOnlyDictionary<string, st
 
 /// <summary>
 /// Reads a participants CSV: name and email are required columns; points, cash and the address parts are optional;
-/// any other column is a custom field named by its header. Header names ignore case, spaces and punctuation.
+/// campaigns names the campaigns a participant joins (see <see cref="ImportCampaigns"/>); any other column is a custom field
+/// named by its header. Header names ignore case, spaces and punctuation.
 /// </summary>
 internal static class ParticipantCsv
 {
     public const string Name = "name", Email = "email", Points = "points", Cash = "cash",
-        Line1 = "line1", Line2 = "line2", City = "city", Region = "region", PostalCode = "postalcode", Country = "country";
+        Line1 = "line1", Line2 = "line2", City = "city", Region = "region", PostalCode = "postalcode", Country = "country",
+        Campaigns = "campaigns";
 
     private static readonly Dictionary<string, string> Aliases = new()
     {
@@ -29,6 +31,7 @@ internal static class ParticipantCsv
         ["region"] = Region, ["state"] = Region, ["province"] = Region, ["county"] = Region,
         ["postalcode"] = PostalCode, ["postcode"] = PostalCode, ["zip"] = PostalCode, ["zipcode"] = PostalCode,
         ["country"] = Country,
+        ["campaigns"] = Campaigns, ["campaign"] = Campaigns,
     };
 
     public static async Task<List<ParticipantCsvRow>> ReadAsync(Stream csv, int maxRows, CancellationToken cancellationToken)

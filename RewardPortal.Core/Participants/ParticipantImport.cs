@@ -14,8 +14,9 @@ public record ImportRowError(int Row, string? Email, string Message);
 /// existed, the balance columns are ignored (counted in <see cref="BalancesIgnored"/>), so a re-import never pays twice.
 /// </summary>
 /// <param name="Skipped">Rows for participants who already existed, left alone because updating them was not chosen.</param>
+/// <param name="Joined">Campaign memberships the campaigns column added (a participant already in a campaign is not counted).</param>
 public record ParticipantImportSummary(
-    int Rows, int Created, int Updated, int Failed, int Credited, int BalancesIgnored, IReadOnlyList<ImportRowError> Errors, int Skipped = 0)
+    int Rows, int Created, int Updated, int Failed, int Credited, int BalancesIgnored, IReadOnlyList<ImportRowError> Errors, int Skipped = 0, int Joined = 0)
 {
     /// <summary>Errors are listed up to a limit; <see cref="Failed"/> counts them all.</summary>
     public bool ErrorsTruncated => Errors.Count < Failed;

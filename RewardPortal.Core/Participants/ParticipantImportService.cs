@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Auditing;
+using RewardPortal.Core.Campaigns;
 using RewardPortal.Core.Common;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
@@ -12,11 +13,12 @@ namespace RewardPortal.Core.Participants;
 /// Imports participants (and opening balances) from a CSV, after a preview of what it would do. Rows are matched by
 /// email: a known email updates the name, address and custom fields (blank cells keep what is there) only when the
 /// admin chose to update existing participants; a new email creates the participant and credits its balances, with
-/// ledger entries and events. A bad row is reported and skipped; the good rows around it still go in.
+/// ledger entries and events. A campaigns column adds the participant to the campaigns it names (never takes them out of
+/// one); a name that is no campaign's refuses the whole row. A bad row is reported and skipped; the good rows around it still go in.
 /// Rows are written in batches, one transaction each, so a large file neither holds one long lock nor loses everything to one failure.
 /// </summary>
 public sealed class ParticipantImportService(
-    IDbContextFactory<RewardPortalDbContext> dbFactory, EventRecorder events, IDeliverySignal signal, TimeProvider clock)
+    IDbContextFactory<RewardPortalDbContext> dbFactory, EventRecorder events, CampaignService campaignService, IDeliverySignal signal, TimeProvider clock)
 {
     public const int MaxRows = 200_000;
     public const int MaxErrorsListed = 1_000;
@@ -29,21 +31,23 @@ public sealed class ParticipantImportService(
         var rows = await ParticipantCsv.ReadAsync(csv, MaxRows, cancellationToken);
         var tally = new Tally();
         var seenEmails = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        var parsed = rows.Select(r => Parse(r, seenEmails, tally)).OfType<ImportRow>().ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var campaigns = await ImportCampaigns.LoadAsync(db, cancellationToken);
+        var parsed = rows.Select(r => Parse(r, seenEmails, campaigns, tally)).OfType<ImportRow>().ToList();
         var created = new List<ImportPreviewRow>();
         var updated = new List<ImportPreviewRow>();
         var unchanged = 0;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         foreach (var chunk in parsed.Chunk(BatchSize))
         {
             var emails = chunk.Select(r => r.Details.Email).ToList();
             var existing = (await db.Participants.AsNoTracking().Where(p => emails.Contains(p.Email)).ToListAsync(cancellationToken))
                 .ToDictionary(p => p.Email, StringComparer.OrdinalIgnoreCase);
+            var memberships = await MembershipsAsync(db, existing.Values, cancellationToken);
             foreach (var row in chunk)
             {
                 if (!existing.TryGetValue(row.Details.Email, out var participant))
                     created.Add(new ImportPreviewRow(row.Row, row.Details.Email, row.Details.Name.Trim(), []));
-                else if (Changes(participant, row) is { Count: > 0 } changes)
+                else if (Changes(participant, row, memberships[participant.Id]) is { Count: > 0 } changes)
                     updated.Add(new ImportPreviewRow(row.Row, row.Details.Email, row.Details.Name.Trim(), changes));
                 else
                     unchanged++;
@@ -59,12 +63,15 @@ public sealed class ParticipantImportService(
         var rows = await ParticipantCsv.ReadAsync(csv, MaxRows, cancellationToken);
         var tally = new Tally();
         progress?.Report(new ImportProgress(0, rows.Count));
+        ImportCampaigns campaigns;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            campaigns = await ImportCampaigns.LoadAsync(db, cancellationToken);
 
         var seenEmails = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var batch = new List<ImportRow>(BatchSize);
         for (var i = 0; i < rows.Count; i++)
         {
-            var row = Parse(rows[i], seenEmails, tally);
+            var row = Parse(rows[i], seenEmails, campaigns, tally);
             if (row is not null)
                 batch.Add(row);
             if (batch.Count == BatchSize || i == rows.Count - 1)
@@ -75,15 +82,16 @@ public sealed class ParticipantImportService(
             }
         }
 
-        var summary = new ParticipantImportSummary(rows.Count, tally.Created, tally.Updated, tally.Failed, tally.Credited, tally.BalancesIgnored, tally.Errors, tally.Skipped);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        db.Audit(actor, "participants.import_finished", nameof(Participant), null,
-            $"{summary.Rows} rows: {summary.Created} created, {summary.Updated} updated, {summary.Skipped} existing left alone, {summary.Failed} failed, {summary.Credited} credited, {summary.BalancesIgnored} balances ignored");
-        await db.SaveChangesAsync(cancellationToken);
+        var summary = new ParticipantImportSummary(rows.Count, tally.Created, tally.Updated, tally.Failed, tally.Credited, tally.BalancesIgnored, tally.Errors,
+            tally.Skipped, tally.Joined);
+        await using var audit = await dbFactory.CreateDbContextAsync(cancellationToken);
+        audit.Audit(actor, "participants.import_finished", nameof(Participant), null,
+            $"{summary.Rows} rows: {summary.Created} created, {summary.Updated} updated, {summary.Skipped} existing left alone, {summary.Failed} failed, {summary.Credited} credited, {summary.BalancesIgnored} balances ignored, {summary.Joined} campaign memberships added");
+        await audit.SaveChangesAsync(cancellationToken);
         return summary;
     }
 
-    private static ImportRow? Parse(ParticipantCsvRow csv, Dictionary<string, int> seenEmails, Tally tally)
+    private static ImportRow? Parse(ParticipantCsvRow csv, Dictionary<string, int> seenEmails, ImportCampaigns campaigns, Tally tally)
     {
         var email = csv.Cells.GetValueOrDefault(ParticipantCsv.Email, "");
         try
@@ -100,10 +108,11 @@ public sealed class ParticipantImportService(
                 CustomFields = new Dictionary<string, string>(csv.CustomFields),
             };
             ParticipantService.Validate(details);
+            var joining = campaigns.Parse(Cell(csv, ParticipantCsv.Campaigns));
             if (seenEmails.TryGetValue(email, out var earlier))
                 throw PortalException.Invalid($"The email {email} is already on row {earlier} of this file.", "email");
             seenEmails[email] = csv.Row;
-            return new ImportRow(csv.Row, details, ParsePoints(Cell(csv, ParticipantCsv.Points)), ParseCash(Cell(csv, ParticipantCsv.Cash)));
+            return new ImportRow(csv.Row, details, ParsePoints(Cell(csv, ParticipantCsv.Points)), ParseCash(Cell(csv, ParticipantCsv.Cash)), joining);
         }
         catch (PortalException e)
         {
@@ -168,7 +177,10 @@ public sealed class ParticipantImportService(
         var existing = (await db.Participants.Where(p => emails.Contains(p.Email)).ToListAsync(cancellationToken))
             .ToDictionary(p => p.Email, StringComparer.OrdinalIgnoreCase);
 
+        var memberships = await MembershipsAsync(db, existing.Values, cancellationToken);
+
         var created = new List<(Participant Participant, ImportRow Row)>();
+        var updated = new List<(Participant Participant, ImportRow Row)>();
         var changed = new List<string>();
         foreach (var row in batch)
         {
@@ -179,9 +191,10 @@ public sealed class ParticipantImportService(
                     outcome.Skipped++;
                     continue;
                 }
-                if (Changes(participant, row) is { Count: > 0 } changes)
+                if (Changes(participant, row, memberships[participant.Id]) is { Count: > 0 } changes)
                     changed.Add($"{participant.Email}: {string.Join(", ", changes)}");
                 Merge(participant, row);
+                updated.Add((participant, row));
                 outcome.Updated++;
                 if (row.Points > 0 || row.CashMinor > 0)
                     outcome.BalancesIgnored++;
@@ -215,15 +228,34 @@ public sealed class ParticipantImportService(
         }
         await events.RecordAllAsync(db, EventTypes.ParticipantCreated, createdEvents, cancellationToken);
         await events.RecordAllAsync(db, EventTypes.PointsAwarded, credits, cancellationToken);
+        outcome.Joined = await JoinCampaignsAsync(db, created.Concat(updated).ToList(), cancellationToken);
         outcome.Created = created.Count;
         db.Audit(actor, "participants.imported", nameof(Participant), null,
             $"rows {batch[0].Row}-{batch[^1].Row}: {outcome.Created} created, {outcome.Updated} updated, {outcome.Skipped} existing left alone, {outcome.Credited} credited"
             + (changed.Count == 0 ? "" : $". Changed: {string.Join("; ", changed)}"));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        if (created.Count > 0)
+        if (created.Count > 0 || outcome.Joined > 0)
             signal.DeliveriesWritten();
         return outcome;
+    }
+
+    /// <summary>Adds each participant to the campaigns of its row, campaign by campaign so that their events are matched in bulk.</summary>
+    private async Task<int> JoinCampaignsAsync(RewardPortalDbContext db, List<(Participant Participant, ImportRow Row)> rows, CancellationToken cancellationToken)
+    {
+        var joined = 0;
+        var byCampaign = rows.SelectMany(r => r.Row.Campaigns.Select(c => (Campaign: c, ParticipantId: r.Participant.Id))).GroupBy(x => x.Campaign.Id);
+        foreach (var group in byCampaign)
+            joined += await campaignService.AddMembersInAsync(db, group.First().Campaign, group.Select(x => x.ParticipantId).ToList(), cancellationToken);
+        return joined;
+    }
+
+    /// <summary>The campaigns each of these participants is in, by participant id.</summary>
+    private static async Task<Dictionary<long, HashSet<long>>> MembershipsAsync(RewardPortalDbContext db, IEnumerable<Participant> participants, CancellationToken cancellationToken)
+    {
+        var ids = participants.Select(p => p.Id).ToList();
+        var rows = await db.CampaignMembers.AsNoTracking().Where(m => ids.Contains(m.ParticipantId)).Select(m => new { m.ParticipantId, m.CampaignId }).ToListAsync(cancellationToken);
+        return ids.ToDictionary(id => id, id => rows.Where(r => r.ParticipantId == id).Select(r => r.CampaignId).ToHashSet());
     }
 
     /// <summary>The ledger entry of one opening credit, and its event's data; <paramref name="after"/> is the participant just after it.</summary>
@@ -239,7 +271,7 @@ public sealed class ParticipantImportService(
     }
 
     /// <summary>What <see cref="Merge"/> would change, field by field ("city: London → Paris"); empty when nothing.</summary>
-    private static List<string> Changes(Participant participant, ImportRow row)
+    private static List<string> Changes(Participant participant, ImportRow row, IReadOnlySet<long> memberOf)
     {
         var changes = new List<string>();
         void Compare(string field, string? before, string? after)
@@ -257,6 +289,8 @@ public sealed class ParticipantImportService(
         Compare("country", was.Country, now.Country);
         foreach (var (key, value) in row.Details.CustomFields)
             Compare(key, participant.CustomFields.GetValueOrDefault(key), value);
+        if (row.Campaigns.Where(c => !memberOf.Contains(c.Id)).Select(c => c.Name).ToList() is { Count: > 0 } joining)
+            changes.Add($"joins {string.Join(", ", joining)}");
         return changes;
     }
 
@@ -278,16 +312,16 @@ public sealed class ParticipantImportService(
         participant.CustomFields = fields;
     }
 
-    private sealed record ImportRow(int Row, NewParticipant Details, long Points, long CashMinor);
+    private sealed record ImportRow(int Row, NewParticipant Details, long Points, long CashMinor, IReadOnlyList<Campaign> Campaigns);
 
     private sealed class Outcome
     {
-        public int Created, Updated, Skipped, Credited, BalancesIgnored;
+        public int Created, Updated, Skipped, Credited, BalancesIgnored, Joined;
     }
 
     private sealed class Tally
     {
-        public int Created, Updated, Skipped, Credited, BalancesIgnored, Failed;
+        public int Created, Updated, Skipped, Credited, BalancesIgnored, Failed, Joined;
         public List<ImportRowError> Errors { get; } = [];
 
         public void Add(Outcome outcome)
@@ -297,6 +331,7 @@ public sealed class ParticipantImportService(
             Skipped += outcome.Skipped;
             Credited += outcome.Credited;
             BalancesIgnored += outcome.BalancesIgnored;
+            Joined += outcome.Joined;
         }
 
         public void Fail(int row, string? email, string message)

@@ -38,7 +38,7 @@ public sealed class RedemptionCsvExport(IDbContextFactory<RewardPortalDbContext>
         await csv.NextRecordAsync();
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = db.Redemptions.AsNoTracking().Matching(filter).InOrder(filter).Include(r => r.Participant).AsAsyncEnumerable();
+        var rows = db.Redemptions.AsNoTracking().Matching(filter, db).InOrder(filter).Include(r => r.Participant).AsAsyncEnumerable();
         var written = 0;
         await foreach (var redemption in rows.WithCancellation(cancellationToken))
         {
@@ -55,7 +55,7 @@ public sealed class RedemptionCsvExport(IDbContextFactory<RewardPortalDbContext>
         var custom = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         var metadata = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var keys = db.Redemptions.AsNoTracking().Matching(filter).Select(r => new { r.Participant!.CustomFields, r.Reward }).AsAsyncEnumerable();
+        var keys = db.Redemptions.AsNoTracking().Matching(filter, db).Select(r => new { r.Participant!.CustomFields, r.Reward }).AsAsyncEnumerable();
         await foreach (var row in keys.WithCancellation(cancellationToken))
         {
             custom.UnionWith(row.CustomFields.Keys);

@@ -1,16 +1,19 @@
 using Microsoft.EntityFrameworkCore;
+using RewardPortal.Core.Campaigns;
 using RewardPortal.Core.Common;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Rewards;
 
 namespace RewardPortal.Core.Redemptions;
 
-public record RedemptionFilter(RedemptionStatus? Status = null, RewardType? RewardType = null, DateTime? From = null, DateTime? To = null, bool OldestFirst = false);
+/// <param name="CampaignId">Only redemptions of rewards limited to this campaign.</param>
+public record RedemptionFilter(RedemptionStatus? Status = null, RewardType? RewardType = null, DateTime? From = null, DateTime? To = null, bool OldestFirst = false,
+    long? CampaignId = null);
 
 public static class RedemptionFilterQuery
 {
     /// <summary>The queue's filter, shared by the page, the API and the CSV export so they always agree.</summary>
-    public static IQueryable<Redemption> Matching(this IQueryable<Redemption> query, RedemptionFilter filter)
+    public static IQueryable<Redemption> Matching(this IQueryable<Redemption> query, RedemptionFilter filter, RewardPortalDbContext db)
     {
         if (filter.Status is { } status)
             query = query.Where(r => r.Status == status);
@@ -20,6 +23,8 @@ public static class RedemptionFilterQuery
             query = query.Where(r => r.CreatedAt >= from);
         if (filter.To is { } to)
             query = query.Where(r => r.CreatedAt < to);
+        if (filter.CampaignId is { } campaignId)
+            query = query.InCampaign(db, campaignId);
         return query;
     }
 
@@ -36,7 +41,7 @@ public sealed class RedemptionQueries(IDbContextFactory<RewardPortalDbContext> d
     public async Task<Page<RedemptionRow>> PageAsync(RedemptionFilter filter, int page, int pageSize, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = db.Redemptions.AsNoTracking().Matching(filter);
+        var query = db.Redemptions.AsNoTracking().Matching(filter, db);
         var total = await query.CountAsync(cancellationToken);
         var rows = await query.InOrder(filter)
             .Skip(page * pageSize).Take(pageSize)

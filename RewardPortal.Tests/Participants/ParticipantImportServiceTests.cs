@@ -1,6 +1,8 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using RewardPortal.Core.Campaigns;
 using RewardPortal.Core.Common;
+using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Notifications;
@@ -13,12 +15,22 @@ public sealed class ParticipantImportServiceTests : IDisposable
 {
     private const string Actor = "admin@test.local";
     private readonly SqliteTestDatabase database = new();
+    private readonly WriteTransactions transactions;
+    private readonly CampaignService campaigns;
     private readonly ParticipantImportService importer;
 
-    public ParticipantImportServiceTests() =>
-        importer = new ParticipantImportService(database, new EventRecorder(TimeProvider.System), new NoDeliverySignal(), TimeProvider.System);
+    public ParticipantImportServiceTests()
+    {
+        transactions = new WriteTransactions(database, new SqliteWriteGate());
+        campaigns = new CampaignService(database, transactions, new EventRecorder(TimeProvider.System), new NoDeliverySignal(), TimeProvider.System);
+        importer = new ParticipantImportService(database, new EventRecorder(TimeProvider.System), campaigns, new NoDeliverySignal(), TimeProvider.System);
+    }
 
-    public void Dispose() => database.Dispose();
+    public void Dispose()
+    {
+        transactions.Dispose();
+        database.Dispose();
+    }
 
     private const string GoodAndBad = """
         name,email,points,cash,line1,city,postal_code,country,T-shirt size
@@ -134,6 +146,86 @@ public sealed class ParticipantImportServiceTests : IDisposable
 
         Assert.Equal((1, 1), (summary.Created, summary.Failed));
         Assert.Equal(2, Assert.Single(summary.Errors).Row);
+    }
+
+    [Fact]
+    public async Task ACampaignsColumnAddsParticipantsToTheCampaignsItNamesWithTheirEvents()
+    {
+        var spring = await campaigns.CreateAsync(new CampaignInput("Spring referral push", null, null, null), Actor);
+        var loyalty = await campaigns.CreateAsync(new CampaignInput("Loyalty programme", null, null, null), Actor);
+        await using (var db = database.CreateDbContext())
+        {
+            db.Notifications.Add(new Notification
+            {
+                Channel = NotificationChannel.Webhook, WebhookUrl = "https://example.com/h", EventTypes = [EventTypes.ParticipantAddedToCampaign],
+                CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+        await ImportAsync("name,email,campaigns\nAda,ada@example.com,Spring referral push");
+
+        var summary = await ImportAsync("""
+            name,email,Campaign
+            Ada,ada@example.com,spring referral push; Loyalty programme
+            Grace,grace@example.com,Loyalty programme
+            Alan,alan@example.com,
+            """);
+
+        Assert.Equal((2, 1, 0, 2), (summary.Created, summary.Updated, summary.Failed, summary.Joined));
+        await using var check = database.CreateDbContext();
+        var members = await check.CampaignMembers.Join(check.Participants, m => m.ParticipantId, p => p.Id, (m, p) => new { m.CampaignId, p.Email })
+            .OrderBy(m => m.CampaignId).ThenBy(m => m.Email).ToListAsync();
+        Assert.Equal([(spring.Id, "ada@example.com"), (loyalty.Id, "ada@example.com"), (loyalty.Id, "grace@example.com")], members.Select(m => (m.CampaignId, m.Email)));
+        var joins = await check.Events.Where(e => e.Type == EventTypes.ParticipantAddedToCampaign).OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal(3, joins.Count);
+        Assert.Equal([spring.Id, loyalty.Id, loyalty.Id], joins.Select(e => e.CampaignId!.Value));
+        Assert.Equal(3, await check.Deliveries.CountAsync());
+        // The custom-field column it would have been before is not written.
+        Assert.All(await check.Participants.ToListAsync(), p => Assert.Empty(p.CustomFields));
+    }
+
+    [Fact]
+    public async Task AnUnknownCampaignRefusesTheWholeRowAndTheOtherRowsGoIn()
+    {
+        await campaigns.CreateAsync(new CampaignInput("Spring referral push", null, null, null), Actor);
+        const string csv = """
+            name,email,points,campaigns
+            Ada,ada@example.com,100,Spring referral push;Sprnig
+            Grace,grace@example.com,100,Spring referral push
+            """;
+
+        var preview = await importer.PreviewAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)));
+        var summary = await ImportAsync(csv);
+
+        Assert.Equal((1, 1), (preview.New.Count, preview.Refused));
+        Assert.Equal((1, 1, 1), (summary.Created, summary.Failed, summary.Joined));
+        var error = Assert.Single(summary.Errors);
+        Assert.Equal((2, "ada@example.com"), (error.Row, error.Email));
+        Assert.Contains("no campaign called 'Sprnig'", error.Message);
+        await using var db = database.CreateDbContext();
+        Assert.Equal(["grace@example.com"], await db.Participants.Select(p => p.Email).ToListAsync());
+        Assert.Equal(1, await db.CampaignMembers.CountAsync());
+        Assert.Equal(1, await db.LedgerEntries.CountAsync());
+    }
+
+    [Fact]
+    public async Task ThePreviewShowsWhichCampaignsAnExistingParticipantWouldJoin()
+    {
+        var spring = await campaigns.CreateAsync(new CampaignInput("Spring referral push", null, null, null), Actor);
+        await campaigns.CreateAsync(new CampaignInput("Loyalty programme", null, null, null), Actor);
+        await ImportAsync("name,email\nAda,ada@example.com\nGrace,grace@example.com");
+        await using (var db = database.CreateDbContext())
+            await campaigns.AddMembersAsync(spring.Id, [await db.Participants.Where(p => p.Email == "grace@example.com").Select(p => p.Id).SingleAsync()], Actor);
+
+        var preview = await importer.PreviewAsync(new MemoryStream(Encoding.UTF8.GetBytes("""
+            name,email,campaigns
+            Ada,ada@example.com,Spring referral push;Loyalty programme
+            Grace,grace@example.com,Spring referral push
+            """)));
+
+        var ada = Assert.Single(preview.Updated);
+        Assert.Equal(["joins Spring referral push, Loyalty programme"], ada.Changes);
+        Assert.Equal(1, preview.Unchanged);
     }
 
     [Theory]

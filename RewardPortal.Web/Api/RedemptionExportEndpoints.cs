@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Common;
+using RewardPortal.Core.Data;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;
@@ -20,7 +22,7 @@ internal static class RedemptionExportEndpoints
             .RequireAuthorization(ApiPolicies.Staff)
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithDescription("The redemptions matching the filters as CSV (text/csv), streamed: participant, address, custom fields, reward, metadata, status, message. 'from' and 'to' are ISO 8601 instants (to is exclusive); order is oldest (default) or newest. Cells that would start a spreadsheet formula begin with an apostrophe.");
+            .WithDescription("The redemptions matching the filters as CSV (text/csv), streamed: participant, address, custom fields, reward, metadata, status, message. 'from' and 'to' are ISO 8601 instants (to is exclusive); campaignId keeps the redemptions of rewards limited to that campaign; order is oldest (default) or newest. Cells that would start a spreadsheet formula begin with an apostrophe.");
 
     public static void MapRedemptionExportDownload(this IEndpointRouteBuilder app) =>
         app.MapGet(BrowserPath, Export).RequireAuthorization(Policies.Staff).ExcludeFromDescription();
@@ -37,18 +39,20 @@ internal static class RedemptionExportEndpoints
             query.Add($"from={Uri.EscapeDataString(Instant(from))}");
         if (filter.To is { } to)
             query.Add($"to={Uri.EscapeDataString(Instant(to))}");
+        if (filter.CampaignId is { } campaignId)
+            query.Add($"{CampaignQuery.Field}={campaignId}");
         query.Add(filter.OldestFirst ? "order=oldest" : "order=newest");
         return $"{BrowserPath}?{string.Join('&', query)}";
     }
 
-    public static IResult Export(string? status, string? rewardType, string? from, string? to, string? order,
-        RedemptionCsvExport export, TimeProvider clock)
+    public static async Task<IResult> Export(string? status, string? rewardType, string? from, string? to, string? order, string? campaignId,
+        RedemptionCsvExport export, IDbContextFactory<RewardPortalDbContext> dbFactory, TimeProvider clock, CancellationToken cancellationToken)
     {
         // Everything is checked before the first byte goes out: after that, a problem can only cut the download short.
         var filter = new RedemptionFilter(
             status is null ? null : RedemptionsApi.ParseEnum<RedemptionStatus>(status, "status"),
             rewardType is null ? null : RedemptionsApi.ParseEnum<RewardType>(rewardType, "rewardType"),
-            ParseInstant(from, "from"), ParseInstant(to, "to"), OldestFirst(order));
+            ParseInstant(from, "from"), ParseInstant(to, "to"), OldestFirst(order), await CampaignQuery.ParseAsync(campaignId, dbFactory, cancellationToken));
         if (filter.From > filter.To)
             throw PortalException.Invalid("'to' must be after 'from'.", "to");
         return TypedResults.Stream(async body =>

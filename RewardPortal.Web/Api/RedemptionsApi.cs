@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using RewardPortal.Core.Campaigns;
 using RewardPortal.Core.Common;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Events;
@@ -14,7 +15,7 @@ internal static partial class RedemptionsApi
     {
         var group = api.MapGroup("/redemptions").WithTags("Redemptions").RequireAuthorization(ApiPolicies.Staff);
         group.MapGet("/", ListAsync).WithName("ListRedemptions")
-            .WithDescription("Pages through redemptions, oldest first. Pass nextCursor back as 'after'. Each item has the shape of a redemption webhook's data.");
+            .WithDescription("Pages through redemptions, oldest first. Pass nextCursor back as 'after'. Each item has the shape of a redemption webhook's data. campaignId keeps the redemptions of rewards limited to that campaign.");
         group.MapGet("/{id:long}", GetAsync).WithName("GetRedemption");
         MapCommands(group);
     }
@@ -27,8 +28,10 @@ internal static partial class RedemptionsApi
     /// page, the last one too, so that a poller carries on from where it stopped.
     /// </summary>
     public static async Task<Ok<Page<RedemptionEventData>>> ListAsync(
-        IDbContextFactory<RewardPortalDbContext> dbFactory, string? status, string? rewardType, string? after, int? limit, CancellationToken cancellationToken)
+        IDbContextFactory<RewardPortalDbContext> dbFactory, string? status, string? rewardType, string? after, int? limit, string? campaignId,
+        CancellationToken cancellationToken)
     {
+        var campaign = await CampaignQuery.ParseAsync(campaignId, dbFactory, cancellationToken);
         var cursor = RedemptionCursor.Decode(after);
         var take = Cursor.Limit(limit);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -51,6 +54,8 @@ internal static partial class RedemptionsApi
             var wanted = ParseEnum<RewardType>(rewardType, "rewardType");
             query = query.Where(r => r.RewardType == wanted);
         }
+        if (campaign is { } inCampaign)
+            query = query.InCampaign(db, inCampaign);
         var rows = await query.OrderBy(r => r.TransactionId).ThenBy(r => r.Id).Take(take + 1).ToListAsync(cancellationToken);
         var hasMore = rows.Count > take;
         var page = rows.Take(take).ToList();

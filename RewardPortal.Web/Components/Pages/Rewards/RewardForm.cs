@@ -17,6 +17,7 @@ public sealed class RewardForm
     public bool Enabled { get; set; } = true;
     public string? ImageUrl { get; set; }
     public IReadOnlyCollection<long> WebhookIds { get; set; } = [];
+    public IReadOnlyCollection<long> CampaignIds { get; set; } = [];
     public List<KeyValueRow> Metadata { get; set; } = [];
 
     public void Load(RewardInput reward)
@@ -30,6 +31,7 @@ public sealed class RewardForm
         Enabled = reward.Enabled;
         ImageUrl = reward.ImageUrl;
         WebhookIds = reward.WebhookIds.ToList();
+        CampaignIds = reward.CampaignIds.ToList();
         Metadata = KeyValueRow.From(reward.Metadata);
     }
 
@@ -47,5 +49,6 @@ public sealed class RewardForm
         ImageUrl = ImageUrl,
         Metadata = KeyValueRules.FromRows(KeyValueRow.Pairs(Metadata), "metadata"),
         WebhookIds = WebhookIds.ToList(),
+        CampaignIds = CampaignIds.ToList(),
     };
 }
