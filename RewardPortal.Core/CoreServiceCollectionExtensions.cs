@@ -67,6 +67,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<LowStockMonitor>();
         services.AddSingleton<AlertMailer>();
         services.AddSingleton<DigestJob>();
+        services.AddSingleton<Retention.RetentionService>();
+        services.AddSingleton<Retention.DataPurge>();
+        services.AddSingleton<Retention.PurgeRunner>();
         services.AddSingleton<RedemptionService>();
         services.AddSingleton<RedemptionDecisionService>();
         services.AddSingleton<PortalQueries>();
