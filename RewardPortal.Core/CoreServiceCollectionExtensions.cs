@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Email;
 using RewardPortal.Core.Events;
+using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Participants;
 using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;
@@ -65,6 +66,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DashboardQueries>();
         services.AddSingleton<LowStockMonitor>();
         services.AddSingleton<AlertMailer>();
+        services.AddSingleton<DigestJob>();
+        services.AddSingleton<Retention.RetentionService>();
+        services.AddSingleton<Retention.DataPurge>();
+        services.AddSingleton<Retention.PurgeRunner>();
         services.AddSingleton<RedemptionService>();
         services.AddSingleton<RedemptionDecisionService>();
         services.AddSingleton<PortalQueries>();

@@ -36,6 +36,8 @@ public class RewardPortalDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<DigestSent> DigestsSent => Set<DigestSent>();
+    public DbSet<Retention.RetentionSettings> RetentionSettings => Set<Retention.RetentionSettings>();
     /// <summary>The dashboard's daily totals, kept by triggers (<see cref="DailyFiguresSql"/>).</summary>
     public DbSet<DailyFigures> DailyFigures => Set<DailyFigures>();
     public DbSet<DailyLatency> DailyLatency => Set<DailyLatency>();

@@ -22,7 +22,8 @@ public sealed class NotificationEmailComposer(IOptions<EmailOptions> options, Po
 
     public MimeMessage Compose(string messageId, string eventType, DateTime occurredAt, string dataJson, IReadOnlyList<EmailRecipient> recipients)
     {
-        var body = EventTypes.IsRedemptionEvent(eventType)
+        var body = eventType == EventTypes.Digest ? DigestEmail.Compose(dataJson, Absolute)
+            : EventTypes.IsRedemptionEvent(eventType)
             ? Redemption(eventType, occurredAt, JsonSerializer.Deserialize<RedemptionEventData>(dataJson, PortalJson.Options)!)
             : Generic(eventType, occurredAt, dataJson);
         var message = NewMessage(body.Subject, body.Html, body.Text, recipients);

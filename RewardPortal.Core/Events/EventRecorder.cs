@@ -92,11 +92,13 @@ public sealed class EventRecorder(TimeProvider clock)
     /// events its redemption-type filter applies, and a webhook fires only for rewards that have it assigned.
     /// Emails need no assignment. For events that belong to a campaign, a notification limited to campaigns fires only
     /// for events of one of them: an unrestricted reward's redemption belongs to no campaign, so only "all" gets it.
+    /// Daily digests get no delivery per event: the digest job matches the day's events to them by these same rules.
     /// </summary>
-    internal static async Task<List<Notification>> MatchingNotificationsAsync(RewardPortalDbContext db, string type, EventSubject subject, CancellationToken cancellationToken)
+    internal static async Task<List<Notification>> MatchingNotificationsAsync(RewardPortalDbContext db, string type, EventSubject subject, CancellationToken cancellationToken,
+        NotificationFrequency frequency = NotificationFrequency.EveryTime)
     {
         var candidates = await db.Notifications.AsNoTracking()
-            .Where(n => n.IsEnabled && !n.IsDeleted)
+            .Where(n => n.IsEnabled && !n.IsDeleted && n.Frequency == frequency)
             .Select(n => new
             {
                 Notification = n,

@@ -15,6 +15,8 @@ public static class EventTypes
     public const string PayoutCreated = "payout.created";
     /// <summary>Sent only by "Send test"; never stored as an event.</summary>
     public const string Test = "webhook.test";
+    /// <summary>A daily digest's own event: the email's frozen list. Never a webhook, and not in the catalog.</summary>
+    public const string Digest = "notification.digest";
 
     /// <summary>Every event type, in the order of <see cref="EventCatalog"/>, where new ones are added.</summary>
     public static readonly IReadOnlyList<string> All = [.. EventCatalog.All.Select(e => e.Type)];
@@ -31,7 +33,7 @@ public static class EventTypes
     public static bool IsRedemptionEvent(string type) => type.StartsWith("redemption.", StringComparison.Ordinal);
 
     public static string DisplayName(string type, bool forWebhook) =>
-        EventCatalog.Find(type) is { } definition ? (forWebhook ? definition.WebhookName : definition.EmailName) : type;
+        EventCatalog.Find(type) is { } definition ? (forWebhook ? definition.WebhookName : definition.EmailName) : type == Digest ? "Daily digest" : type;
 
     public static bool BelongsToCampaign(string type) => CampaignEvents.Contains(type);
 

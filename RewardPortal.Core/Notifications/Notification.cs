@@ -12,6 +12,8 @@ public class Notification
     public string Name { get; set; } = "";
     public NotificationChannel Channel { get; set; }
     public NotificationFrequency Frequency { get; set; }
+    /// <summary>For a daily digest: the hour (0-23, in the program's time zone) it is sent at.</summary>
+    public int? DigestHour { get; set; }
     /// <summary>Event types this notification fires for ("When this happens").</summary>
     public List<string> EventTypes { get; set; } = [];
     /// <summary>Redemption type filter; empty means every type.</summary>

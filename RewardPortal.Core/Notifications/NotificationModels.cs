@@ -16,7 +16,9 @@ public sealed record NotificationInput(
     bool IsEnabled,
     bool NotifyParticipant = false,
     string? Description = null,
-    IReadOnlyList<long>? CampaignIds = null)
+    IReadOnlyList<long>? CampaignIds = null,
+    NotificationFrequency Frequency = NotificationFrequency.EveryTime,
+    int? DigestHour = null)
 {
     /// <summary>"In campaign(s)": empty (or null) is all campaigns.</summary>
     public IReadOnlyList<long> Campaigns => CampaignIds ?? [];
@@ -27,9 +29,10 @@ public sealed record LastDelivery(long Id, DeliveryStatus Status, DateTime At, i
 public sealed record NotificationRow(
     long Id, string Name, NotificationChannel Channel, IReadOnlyList<string> EventTypes, IReadOnlyList<RewardType> RedemptionTypes,
     IReadOnlyList<string> RecipientIds, IReadOnlyList<string> RecipientNames, string? WebhookUrl, bool IsEnabled, string? DisabledReason,
-    string? Description, bool RotationInProgress, LastDelivery? LastDelivery, bool NotifyParticipant = false, IReadOnlyList<long>? CampaignIds = null)
+    string? Description, bool RotationInProgress, LastDelivery? LastDelivery, bool NotifyParticipant = false, IReadOnlyList<long>? CampaignIds = null,
+    NotificationFrequency Frequency = NotificationFrequency.EveryTime, int? DigestHour = null)
 {
-    public NotificationInput ToInput() => new(Name, Channel, EventTypes, RedemptionTypes, RecipientIds, WebhookUrl, IsEnabled, NotifyParticipant, Description, CampaignIds);
+    public NotificationInput ToInput() => new(Name, Channel, EventTypes, RedemptionTypes, RecipientIds, WebhookUrl, IsEnabled, NotifyParticipant, Description, CampaignIds, Frequency, DigestHour);
 }
 
 /// <summary>Answered once when a webhook is created: the only time its secret comes back without asking.</summary>

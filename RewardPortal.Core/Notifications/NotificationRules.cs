@@ -61,7 +61,24 @@ public static class NotificationRules
         {
             errors["webhookUrl"] = urlError;
         }
+        if (FrequencyError(input) is { } frequencyError)
+            errors[frequencyError.Field] = frequencyError.Message;
         return errors;
+    }
+
+    private static (string Field, string Message)? FrequencyError(NotificationInput input)
+    {
+        if (!Enum.IsDefined(input.Frequency))
+            return ("frequency", "Choose Every Time or Daily digest.");
+        if (input.Frequency != NotificationFrequency.Daily)
+            return null;
+        if (input.Channel == NotificationChannel.Webhook)
+            return ("frequency", "Webhooks are sent every time: a daily digest is for emails only.");
+        if (input.NotifyParticipant)
+            return ("frequency", "A daily digest goes to team members only: participants are told about their own redemptions every time.");
+        if (input.DigestHour is not (>= 0 and <= 23))
+            return ("digestHour", "Choose the hour the digest is sent at, from 0 to 23.");
+        return null;
     }
 
     /// <summary>
@@ -73,7 +90,7 @@ public static class NotificationRules
         if (input.Channel != NotificationChannel.Email || !input.IsEnabled)
             return [];
         return others
-            .Where(o => o.Id != id && o.Channel == NotificationChannel.Email && o.IsEnabled)
+            .Where(o => o.Id != id && o.Channel == NotificationChannel.Email && o.IsEnabled && o.Frequency == input.Frequency)
             .Where(o => o.EventTypes.Intersect(input.EventTypes).Any())
             .Where(o => o.RedemptionTypes.Count == 0 || input.RedemptionTypes.Count == 0 || o.RedemptionTypes.Intersect(input.RedemptionTypes).Any())
             .Where(o => (o.NotifyParticipant && input.NotifyParticipant) || o.RecipientIds.Intersect(input.RecipientIds).Any())

@@ -45,7 +45,8 @@ public sealed class NotificationService(
             r.Recipients.Select(u => u.Id).ToList(), r.Recipients.Select(u => u.Name ?? "").ToList(), r.Notification.WebhookUrl,
             r.Notification.IsEnabled, r.Notification.DisabledReason, r.Notification.Description,
             r.Notification.PreviousSecret is not null && r.Notification.PreviousSecretExpiresAt > now,
-            last.GetValueOrDefault(r.Notification.Id), r.Notification.NotifyParticipant, r.CampaignIds)).ToList();
+            last.GetValueOrDefault(r.Notification.Id), r.Notification.NotifyParticipant, r.CampaignIds,
+            r.Notification.Frequency, r.Notification.DigestHour)).ToList();
     }
 
     /// <summary>Who may receive emails: Owner, Admins and team members who are not disabled.</summary>
@@ -208,7 +209,8 @@ public sealed class NotificationService(
         var email = input.Channel == NotificationChannel.Email;
         notification.Name = input.Name.Trim();
         notification.NotifyParticipant = email && input.NotifyParticipant;
-        notification.Frequency = NotificationFrequency.EveryTime;
+        notification.Frequency = email ? input.Frequency : NotificationFrequency.EveryTime;
+        notification.DigestHour = notification.Frequency == NotificationFrequency.Daily ? input.DigestHour : null;
         notification.EventTypes = input.EventTypes.Distinct().ToList();
         notification.RedemptionTypes = email ? input.RedemptionTypes.Distinct().Order().ToList() : [];
         notification.WebhookUrl = email ? null : input.WebhookUrl!.Trim();
@@ -251,7 +253,8 @@ public sealed class NotificationService(
     {
         var what = n.Channel == NotificationChannel.Webhook
             ? $"Webhook '{n.Name}' {n.WebhookUrl}"
-            : $"Email '{n.Name}' to {n.Recipients.Count} team member(s){(n.NotifyParticipant ? " and the participant" : "")} for {string.Join(", ", n.RedemptionTypes)}";
+            : $"Email '{n.Name}' to {n.Recipients.Count} team member(s){(n.NotifyParticipant ? " and the participant" : "")} for {string.Join(", ", n.RedemptionTypes)}"
+              + (n.Frequency == NotificationFrequency.Daily ? $", a daily digest at {n.DigestHour:00}:00" : "");
         return $"{what} on {string.Join(", ", n.EventTypes)}, {(n.IsEnabled ? "enabled" : "disabled")}";
     }
 }

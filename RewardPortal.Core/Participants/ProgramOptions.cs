@@ -10,8 +10,16 @@ public class ProgramOptions : IValidatableObject
     /// <summary>The ISO 4217 code shown with every cash amount.</summary>
     public string CashCurrency { get; set; } = "USD";
 
+    /// <summary>The program's time zone, an IANA id such as Europe/London: daily digests go out at their hour in it.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone ?? "", out _))
+            yield return new ValidationResult(
+                $"Program:TimeZone must be a time zone id such as UTC, Europe/London or America/New_York (got '{TimeZone}').", [nameof(TimeZone)]);
         if (!IsoCurrencies.IsKnown(CashCurrency))
             yield return new ValidationResult(
                 $"Program:CashCurrency must be an ISO 4217 currency code such as USD, EUR or GBP (got '{CashCurrency}').", [nameof(CashCurrency)]);

@@ -16,6 +16,17 @@ public sealed class WebhooksApiTests : IDisposable
     public WebhooksApiTests() => api = factory.ApiClient();
 
     [Fact]
+    public async Task AWebhookCannotBeADailyDigest()
+    {
+        await (await api.PostJsonAsync("/api/v1/webhooks", new { name = "Digest", url = "https://hooks.example.com/r", events = new[] { "redemption.requested" }, frequency = "daily" }))
+            .AssertProblemAsync(422, "frequency");
+        var created = await (await api.PostJsonAsync("/api/v1/webhooks", new { name = "Every time", url = "https://hooks.example.com/r", events = new[] { "redemption.requested" }, frequency = "every_time" })).JsonAsync();
+
+        await (await api.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/webhooks/{created["id"]}") { Content = JsonContent.Create(new { frequency = "daily" }) }))
+            .AssertProblemAsync(422, "frequency");
+    }
+
+    [Fact]
     public async Task TheOwnerCreatesAWebhookSeesItsSecretOnceAndEditsAndDeletesIt()
     {
         var created = await api.PostJsonAsync("/api/v1/webhooks", new { name = "Fulfilment system", url = "https://hooks.example.com/rewards", events = new[] { "redemption.requested" } });

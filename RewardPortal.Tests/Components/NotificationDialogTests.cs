@@ -93,6 +93,77 @@ public sealed class NotificationDialogTests : ComponentTest
         return created.Id;
     }
 
+    private static Task ChooseHowOftenAsync(IRenderedComponent<MudBlazor.MudDialogProvider> dialogs, NotificationFrequency frequency)
+    {
+        var select = dialogs.FindComponents<MudBlazor.MudSelect<NotificationFrequency>>().Single();
+        return dialogs.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(frequency));
+    }
+
+    [Fact]
+    public async Task ChoosingDailyDigestAsksForTheHourInTheProgramsTimeZoneAndSavesIt()
+    {
+        var dialogs = await OpenAddDialogAsync(Roles.Admin);
+        Assert.Empty(dialogs.FindAll("[data-testid=digest-hour]"));
+
+        await ChooseHowOftenAsync(dialogs, NotificationFrequency.Daily);
+
+        dialogs.WaitForElement("[data-testid=digest-hour]");
+        Assert.Empty(dialogs.FindAll("[data-testid=to-participant]"));
+        Assert.Contains("In the program's time zone (UTC)", dialogs.Markup);
+        dialogs.Find("[data-testid=notification-name]").Change("Morning digest");
+        var types = dialogs.FindComponents<MudBlazor.MudSelect<RewardType>>().Single();
+        await dialogs.InvokeAsync(() => types.Instance.SelectedValuesChanged.InvokeAsync([RewardType.Custom]));
+        var recipients = dialogs.FindComponents<MudBlazor.MudSelect<string>>().Single(c => c.Instance.Label == "Team members");
+        await dialogs.InvokeAsync(() => recipients.Instance.SelectedValuesChanged.InvokeAsync(["tina"]));
+        dialogs.Find("[data-testid=save]").Click();
+
+        await WaitForRuleAsync();
+        await using var db = Database.CreateDbContext();
+        var saved = await db.Notifications.SingleAsync();
+        Assert.Equal((NotificationFrequency.Daily, 8), (saved.Frequency, saved.DigestHour));
+    }
+
+    private async Task WaitForRuleAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            await using var db = Database.CreateDbContext();
+            if (await db.Notifications.AnyAsync())
+                return;
+            Assert.True(DateTime.UtcNow < deadline, "The rule was not saved.");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task AWebhookIsSentEveryTime()
+    {
+        var dialogs = await OpenAddDialogAsync(Roles.Owner);
+        dialogs.FindAll("input[type=radio]").First(r => r.ParentElement!.ParentElement!.TextContent.Contains("Webhook")).Click();
+        dialogs.WaitForElement("[data-testid=webhook-url]");
+
+        await ChooseHowOftenAsync(dialogs, NotificationFrequency.Daily);
+
+        Assert.Contains("Webhooks are sent every time", dialogs.Markup);
+        Assert.Empty(dialogs.FindAll("[data-testid=digest-hour]"));
+    }
+
+    [Fact]
+    public async Task TheListSaysHowOftenEachRuleIsSent()
+    {
+        await ShowPageAsync(Roles.Admin, async () =>
+        {
+            await EmailRuleAsync("Every request", EventTypes.RedemptionRequested);
+            await using var scope = Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<NotificationService>().CreateAsync(
+                new NotificationInput("Morning digest", NotificationChannel.Email, [EventTypes.RedemptionRequested], [RewardType.Custom], ["tina"], null, true,
+                    Frequency: NotificationFrequency.Daily, DigestHour: 7), "test", isOwner: false);
+        });
+
+        page.WaitForAssertion(() => Assert.Equal(["Every Time", "Daily digest at 07:00"], page.FindAll("[data-testid=how-often]").Select(e => e.TextContent.Trim())));
+    }
+
     [Fact]
     public async Task TheListShowsEachNotificationsNameAndTheIdTheApiFiltersTake()
     {

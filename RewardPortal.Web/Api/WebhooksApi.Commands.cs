@@ -9,7 +9,9 @@ using RewardPortal.Core.Notifications;
 namespace RewardPortal.Web.Api;
 
 /// <param name="CampaignIds">"In campaign(s)" for the events that belong to a campaign; empty or left out on create is all campaigns.</param>
-public record WebhookBody(string? Name, string? Url, List<string>? Events, bool? Enabled, string? Description, List<long>? CampaignIds = null);
+/// <param name="Frequency">Webhooks are sent every time (<c>every_time</c>); <c>daily</c> is refused: digests are for emails.</param>
+public record WebhookBody(string? Name, string? Url, List<string>? Events, bool? Enabled, string? Description, List<long>? CampaignIds = null,
+    NotificationFrequency? Frequency = null);
 
 /// <summary>Answered once, on creation: the signing secret is not shown again except to the Owner in Settings > Notifications.</summary>
 public record CreatedWebhookResponse(long Id, string Name, string? Url, IReadOnlyList<string> Events, bool Enabled, string Secret);
@@ -26,7 +28,8 @@ internal static partial class WebhooksApi
 
     public static async Task<Created<CreatedWebhookResponse>> CreateAsync(WebhookBody body, NotificationService notifications, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var input = new NotificationInput(body.Name ?? "", NotificationChannel.Webhook, body.Events ?? [], [], [], body.Url, body.Enabled ?? true, Description: body.Description, CampaignIds: body.CampaignIds);
+        var input = new NotificationInput(body.Name ?? "", NotificationChannel.Webhook, body.Events ?? [], [], [], body.Url, body.Enabled ?? true, Description: body.Description, CampaignIds: body.CampaignIds,
+            Frequency: body.Frequency ?? NotificationFrequency.EveryTime);
         var created = await WithApiFieldNames(() => notifications.CreateAsync(input, ApiActor.Of(user), isOwner: true, cancellationToken));
         return TypedResults.Created($"/api/v1/webhooks/{created.Id}",
             new CreatedWebhookResponse(created.Id, input.Name.Trim(), input.WebhookUrl, input.EventTypes, input.IsEnabled, created.Secret!));
@@ -45,6 +48,7 @@ internal static partial class WebhooksApi
             IsEnabled = body.Enabled ?? current.IsEnabled,
             Description = body.Description ?? current.Description,
             CampaignIds = body.CampaignIds ?? current.CampaignIds,
+            Frequency = body.Frequency ?? current.Frequency,
         };
         await WithApiFieldNames(async () =>
         {

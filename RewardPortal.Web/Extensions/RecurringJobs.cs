@@ -1,5 +1,7 @@
 using Hangfire;
 using RewardPortal.Core.Alerts;
+using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Retention;
 using RewardPortal.Web.Operations;
 
 namespace RewardPortal.Web.Extensions;
@@ -11,6 +13,8 @@ internal static class RecurringJobs
     {
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
         jobs.AddOrUpdate<AlertMailer>("alert-mailer", mailer => mailer.SendPendingAsync(CancellationToken.None), Cron.Minutely());
+        jobs.AddOrUpdate<DigestJob>(DigestJob.RecurringJobId, digests => digests.RunAsync(CancellationToken.None), DigestJob.Schedule);
+        jobs.AddOrUpdate<PurgeRunner>(PurgeRunner.RecurringJobId, purge => purge.NightlyAsync(), PurgeRunner.Schedule);
         app.RegisterScheduledBackup(jobs);
     }
 }

@@ -724,6 +724,40 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("RewardPortal.Core.Notifications.DigestSent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("EventCount")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("NotificationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("PeriodEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("PeriodStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NotificationId", "Day")
+                        .IsUnique();
+
+                    b.ToTable("DigestsSent", (string)null);
+                });
+
             modelBuilder.Entity("RewardPortal.Core.Notifications.Notification", b =>
                 {
                     b.Property<long>("Id")
@@ -741,6 +775,9 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.Property<string>("Description")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
+
+                    b.Property<int?>("DigestHour")
+                        .HasColumnType("integer");
 
                     b.Property<string>("DisabledReason")
                         .HasMaxLength(500)
@@ -1040,6 +1077,26 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.ToTable("RedemptionStatusChanges");
                 });
 
+            modelBuilder.Entity("RewardPortal.Core.Retention.RetentionSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("KeepDays")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("RetentionSettings");
+                });
+
             modelBuilder.Entity("RewardPortal.Core.Rewards.Reward", b =>
                 {
                     b.Property<long>("Id")
@@ -1301,6 +1358,15 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.HasOne("RewardPortal.Core.Deliveries.Delivery", null)
                         .WithMany("Attempts")
                         .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RewardPortal.Core.Notifications.DigestSent", b =>
+                {
+                    b.HasOne("RewardPortal.Core.Notifications.Notification", null)
+                        .WithMany()
+                        .HasForeignKey("NotificationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
