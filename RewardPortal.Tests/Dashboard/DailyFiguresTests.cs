@@ -148,12 +148,29 @@ public sealed class DailyFiguresTests : IDisposable
     private async Task<List<Delivery>> SeedAsync(RewardPortalDbContext db, bool schemaBeforeRollups = false)
     {
         var (participant, reward) = await TestData.ParticipantAndRewardAsync(db);
-        var notifications = Enumerable.Range(0, 6).Select(i => new Notification
+        var notificationIds = new List<long>();
+        for (var i = 0; i < 6; i++)
         {
-            Channel = NotificationChannel.Webhook, WebhookUrl = $"https://example.com/{i}", IsEnabled = true, CreatedAt = today, UpdatedAt = today,
-        }).ToList();
-        db.Notifications.AddRange(notifications);
-        await db.SaveChangesAsync();
+            if (!schemaBeforeRollups)
+            {
+                var notification = new Notification
+                {
+                    Channel = NotificationChannel.Webhook, WebhookUrl = $"https://example.com/{i}", IsEnabled = true, CreatedAt = today, UpdatedAt = today,
+                };
+                db.Notifications.Add(notification);
+                await db.SaveChangesAsync();
+                notificationIds.Add(notification.Id);
+                continue;
+            }
+            // A row of the older schema: later migrations add columns to Notifications.
+            var postgres = db.Database.IsNpgsql();
+            object eventTypes = postgres ? new List<string>() : "[]", redemptionTypes = postgres ? Array.Empty<int>() : "[]";
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "Notifications" ("Channel", "Frequency", "EventTypes", "RedemptionTypes", "Name", "NotifyParticipant", "WebhookUrl", "IsEnabled", "IsDeleted", "CreatedAt", "UpdatedAt")
+                VALUES ({(int)NotificationChannel.Webhook}, 0, {eventTypes}, {redemptionTypes}, {$"Webhook {i}"}, {false}, {$"https://example.com/{i}"}, {true}, {false}, {today}, {today})
+                """);
+            notificationIds.Add(await db.Database.SqlQuery<long>($"""SELECT MAX("Id") AS "Value" FROM "Notifications" """).SingleAsync());
+        }
         var deliveries = new List<Delivery>();
         for (var day = 0; day < 5; day++)
         {
@@ -180,9 +197,9 @@ public sealed class DailyFiguresTests : IDisposable
             }
             else
                 db.Events.Add(outboxEvent);
-            deliveries.AddRange(notifications.Select(n => new Delivery
+            deliveries.AddRange(notificationIds.Select(n => new Delivery
             {
-                EventId = outboxEvent.Id, Event = schemaBeforeRollups ? null : outboxEvent, Notification = n, MessageId = EventRecorder.NewMessageId(),
+                EventId = outboxEvent.Id, Event = schemaBeforeRollups ? null : outboxEvent, NotificationId = n, MessageId = EventRecorder.NewMessageId(),
                 CreatedAt = at, NextAttemptAt = at,
             }));
         }
