@@ -1,5 +1,6 @@
 using Hangfire;
 using RewardPortal.Core.Alerts;
+using RewardPortal.Core.Webhooks;
 using RewardPortal.Web.Operations;
 
 namespace RewardPortal.Web.Extensions;
@@ -11,6 +12,7 @@ internal static class RecurringJobs
     {
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
         jobs.AddOrUpdate<AlertMailer>("alert-mailer", mailer => mailer.SendPendingAsync(CancellationToken.None), Cron.Minutely());
+        jobs.AddOrUpdate<WebhookAutoDisableJob>(WebhookAutoDisableJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Hourly());
         app.RegisterScheduledBackup(jobs);
     }
 }
