@@ -20,9 +20,9 @@ public sealed class WebhookHealthPagesTests : AdminComponentTest
         var scene = new WebhookHealthScene(Database);
         var healthy = await scene.WebhookAsync("Fulfilment system", now);
         var dead = await scene.WebhookAsync("Old CRM", now, "https://crm.example.com/hooks");
-        for (var i = 1; i <= 4; i++)
-            await scene.DeliveryAsync(healthy, now.AddHours(-i), (now.AddHours(-i), true, 120));
         await scene.DeliveryAsync(dead, now.AddHours(-5), (now.AddHours(-5), false, 15_000));
+        for (var i = 4; i >= 1; i--)
+            await scene.DeliveryAsync(healthy, now.AddHours(-i), (now.AddHours(-i), true, 120));
         await scene.DeliveryAsync(dead, now.AddHours(-2), (now.AddHours(-1), false, 15_000));
         await using var db = Database.CreateDbContext();
         await db.Notifications.Where(n => n.Id == dead).ExecuteUpdateAsync(s => s

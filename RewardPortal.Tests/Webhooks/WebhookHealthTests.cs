@@ -63,11 +63,13 @@ public sealed class WebhookHealthTests : IDisposable
         var dead = await scene.WebhookAsync("Dead", Now);
         var almost = await scene.WebhookAsync("Almost", Now);
         var recovered = await scene.WebhookAsync("Recovered", Now);
+        // Ids follow creation, as they do when the app writes them: the oldest delivery first.
+        await scene.FailingHourlyAsync(recovered, Now.AddDays(-6), Now.AddDays(-1));
+        await scene.DeliveryAsync(recovered, Now.AddDays(-1), (Now.AddDays(-1).AddMinutes(1), true, 80));
+        await scene.FailingHourlyAsync(recovered, Now.AddDays(-1).AddHours(1), Now);
         await scene.FailingHourlyAsync(dead, Now.AddDays(-5).AddHours(-1), Now.AddMinutes(-30));
         var queued = await scene.DeliveryAsync(dead, Now.AddMinutes(-10), DeliveryStatus.Pending, (Now.AddMinutes(-10), false, 15_000));
         await scene.FailingHourlyAsync(almost, Now.AddDays(-5).AddHours(1), Now);
-        await scene.FailingHourlyAsync(recovered, Now.AddDays(-6), Now);
-        await scene.DeliveryAsync(recovered, Now.AddDays(-1), (Now.AddDays(-1).AddMinutes(1), true, 80));
         var pickup = new PickupDirectoryMailTransport(directory.File("pickup"));
 
         var turnedOff = await Job(database, pickup).RunAsync(CancellationToken.None);
@@ -77,7 +79,7 @@ public sealed class WebhookHealthTests : IDisposable
         var webhooks = await db.Notifications.AsNoTracking().ToDictionaryAsync(n => n.Id);
         Assert.False(webhooks[dead].IsEnabled);
         Assert.Equal(Now, webhooks[dead].DisabledAt);
-        Assert.Contains($"every attempt since {Now.AddDays(-5).AddHours(-1):u} failed", webhooks[dead].DisabledReason);
+        Assert.Equal("Turned off on Dec 6 12:00 UTC: every attempt failed for 5 days, since Dec 1 11:00.", webhooks[dead].DisabledReason);
         Assert.True(webhooks[almost].IsEnabled, "4 days and 23 hours of failures leave it on");
         Assert.True(webhooks[recovered].IsEnabled, "one success a day ago starts the five days again");
         var dropped = await db.Deliveries.AsNoTracking().SingleAsync(d => d.Id == queued);

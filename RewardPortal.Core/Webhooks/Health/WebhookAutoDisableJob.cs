@@ -43,7 +43,7 @@ public sealed class WebhookAutoDisableJob(
 
     private async Task<bool> DisableAsync(WebhookHealthRow webhook, DateTime now, CancellationToken cancellationToken)
     {
-        var reason = $"Turned off on {now:u}: every attempt since {webhook.Health.FailingSince:u} failed.";
+        var reason = $"Turned off on {now:MMM d HH:mm} UTC: every attempt failed for 5 days, since {webhook.Health.FailingSince:MMM d HH:mm}.";
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var updated = await db.Notifications.Where(n => n.Id == webhook.Id && n.IsEnabled && !n.IsDeleted)
