@@ -69,6 +69,29 @@ public sealed class DeliveryFailureAlerts(
         }
     }
 
+    /// <summary>
+    /// The recurring health check turned a webhook off at <paramref name="turnedOffAt"/> after failing every attempt
+    /// since <paramref name="failingSince"/>: one alert per time it was turned off.
+    /// </summary>
+    public async Task WebhookAutoDisabledAsync(long notificationId, DateTime turnedOffAt, DateTime failingSince, string? lastError,
+        CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var notification = await db.Notifications.AsNoTracking().FirstAsync(n => n.Id == notificationId, cancellationToken);
+            var title = $"Webhook disabled: '{notification.Name}' ({notification.WebhookUrl}) failed every delivery for 5 days";
+            var body = $"Every attempt since {failingSince:u} failed (last error: {lastError ?? "none recorded"}), so the webhook was turned "
+                + "off and its queued deliveries failed; nothing new is sent to it. Once the receiver works, use \"Re-enable and re-send\" "
+                + "on the webhook in Settings > Notifications to send what failed.";
+            await RaiseAsync(db, $"webhook-auto-disabled:{notificationId}:{turnedOffAt.Ticks}", title, body, "/settings/notifications", Roles.Owner, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Could not raise the auto-disable alert of notification {NotificationId}.", notificationId);
+        }
+    }
+
     private async Task AlertAsync(long notificationId, string? lastError, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

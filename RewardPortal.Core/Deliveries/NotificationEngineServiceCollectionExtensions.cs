@@ -58,6 +58,7 @@ public static class NotificationEngineServiceCollectionExtensions
         // Transient: they keep nothing between calls, so a component injects them rather than opening a scope per operation.
         services.AddTransient<NotificationService>();
         services.AddTransient<RedeliveryService>();
+        services.AddWebhookHealth();
         return services;
     }
 }

@@ -26,6 +26,8 @@ public class Notification
     public bool IsEnabled { get; set; } = true;
     /// <summary>Why the engine turned it off by itself (for example a 410 Gone), shown beside Enabled.</summary>
     public string? DisabledReason { get; set; }
+    /// <summary>When it was last turned off; "Re-enable and re-send" starts from here unless told otherwise.</summary>
+    public DateTime? DisabledAt { get; set; }
     public bool IsDeleted { get; set; }
     /// <summary>The current signing secret, whsec_...</summary>
     public string? Secret { get; set; }

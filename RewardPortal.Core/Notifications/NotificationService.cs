@@ -123,9 +123,12 @@ public sealed class NotificationService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var notification = await FindAsync(db, id, isOwner, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (notification.IsEnabled != enabled)
+            notification.DisabledAt = enabled ? null : now;
         notification.IsEnabled = enabled;
         notification.DisabledReason = null;
-        notification.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        notification.UpdatedAt = now;
         db.Audit(actor, enabled ? "notification.enabled" : "notification.disabled", nameof(Notification), id, Describe(notification));
         await db.SaveChangesAsync(cancellationToken);
     }
@@ -215,8 +218,8 @@ public sealed class NotificationService(
         notification.RedemptionTypes = email ? input.RedemptionTypes.Distinct().Order().ToList() : [];
         notification.WebhookUrl = email ? null : input.WebhookUrl!.Trim();
         notification.Description = string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim();
-        if (input.IsEnabled && !notification.IsEnabled)
-            notification.DisabledReason = null;
+        if (input.IsEnabled != notification.IsEnabled)
+            (notification.DisabledReason, notification.DisabledAt) = (null, input.IsEnabled ? null : now);
         notification.IsEnabled = input.IsEnabled;
         notification.UpdatedAt = now;
         var recipientIds = email ? input.RecipientIds.Distinct().ToList() : [];

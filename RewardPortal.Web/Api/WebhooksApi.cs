@@ -21,6 +21,7 @@ internal static partial class WebhooksApi
     {
         var group = api.MapGroup("/webhooks").WithTags("Webhooks").RequireAuthorization(ApiPolicies.Owner);
         group.MapGet("/", ListAsync).WithName("ListWebhooks");
+        group.MapWebhookHealth();
         MapCommands(group);
     }
 

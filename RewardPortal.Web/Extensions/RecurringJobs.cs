@@ -2,6 +2,7 @@ using Hangfire;
 using RewardPortal.Core.Alerts;
 using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Retention;
+using RewardPortal.Core.Webhooks;
 using RewardPortal.Web.Operations;
 
 namespace RewardPortal.Web.Extensions;
@@ -15,6 +16,7 @@ internal static class RecurringJobs
         jobs.AddOrUpdate<AlertMailer>("alert-mailer", mailer => mailer.SendPendingAsync(CancellationToken.None), Cron.Minutely());
         jobs.AddOrUpdate<DigestJob>(DigestJob.RecurringJobId, digests => digests.RunAsync(CancellationToken.None), DigestJob.Schedule);
         jobs.AddOrUpdate<PurgeRunner>(PurgeRunner.RecurringJobId, purge => purge.NightlyAsync(), PurgeRunner.Schedule);
+        jobs.AddOrUpdate<WebhookAutoDisableJob>(WebhookAutoDisableJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Hourly());
         app.RegisterScheduledBackup(jobs);
     }
 }
