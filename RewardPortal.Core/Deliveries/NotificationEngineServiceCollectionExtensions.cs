@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RewardPortal.Core.Alerts;
 using RewardPortal.Core.Email;
+using RewardPortal.Core.Email.Templates;
 using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Webhooks;
 
@@ -58,6 +59,7 @@ public static class NotificationEngineServiceCollectionExtensions
         // Transient: they keep nothing between calls, so a component injects them rather than opening a scope per operation.
         services.AddTransient<NotificationService>();
         services.AddTransient<RedeliveryService>();
+        services.AddTransient<EmailTemplateService>();
         return services;
     }
 }
