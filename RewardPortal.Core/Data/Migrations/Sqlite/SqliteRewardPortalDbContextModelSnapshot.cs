@@ -716,6 +716,12 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EmailBodyTemplate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailSubjectTemplate")
+                        .HasColumnType("TEXT");
+
                     b.PrimitiveCollection<string>("EventTypes")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -736,6 +742,12 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
 
                     b.Property<bool>("NotifyParticipant")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ParticipantEmailBodyTemplate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ParticipantEmailSubjectTemplate")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("PreviousSecret")
                         .HasMaxLength(200)
