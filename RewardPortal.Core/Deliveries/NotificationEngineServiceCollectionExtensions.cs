@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RewardPortal.Core.Alerts;
 using RewardPortal.Core.Email;
+using RewardPortal.Core.Email.Templates;
 using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Webhooks;
 
@@ -59,6 +60,7 @@ public static class NotificationEngineServiceCollectionExtensions
         services.AddTransient<NotificationService>();
         services.AddTransient<RedeliveryService>();
         services.AddWebhookHealth();
+        services.AddTransient<EmailTemplateService>();
         return services;
     }
 }

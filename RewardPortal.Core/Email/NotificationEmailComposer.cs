@@ -2,8 +2,11 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using RewardPortal.Core.Email.Templates;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Participants;
 using RewardPortal.Core.Redemptions;
@@ -14,17 +17,22 @@ namespace RewardPortal.Core.Email;
 /// <summary>
 /// Fulfilment emails: HTML with a plain-text alternative, carrying everything the team needs to fulfil a redemption;
 /// and the participant's own email about their redemption. Everything that came from users is HTML-encoded, and every
-/// link is absolute.
+/// link is absolute. A notification may write its own subject and body (<see cref="EmailTemplate"/>); one that cannot be
+/// rendered gives way to the built-in email, so an email is never lost to a template.
 /// </summary>
-public sealed class NotificationEmailComposer(IOptions<EmailOptions> options, PortalLinks links, MoneyFormat money)
+public sealed class NotificationEmailComposer(
+    IOptions<EmailOptions> options, PortalLinks links, MoneyFormat money, ILogger<NotificationEmailComposer>? logger = null)
 {
     public const string MyRedemptionsPath = "/portal/redemptions";
 
-    public MimeMessage Compose(string messageId, string eventType, DateTime occurredAt, string dataJson, IReadOnlyList<EmailRecipient> recipients)
+    private readonly ILogger log = logger ?? (ILogger)NullLogger.Instance;
+
+    public MimeMessage Compose(
+        string messageId, string eventType, DateTime occurredAt, string dataJson, IReadOnlyList<EmailRecipient> recipients, EmailTemplate? template = null)
     {
         var body = eventType == EventTypes.Digest ? DigestEmail.Compose(dataJson, Absolute)
             : EventTypes.IsRedemptionEvent(eventType)
-            ? Redemption(eventType, occurredAt, JsonSerializer.Deserialize<RedemptionEventData>(dataJson, PortalJson.Options)!)
+            ? Written(template, eventType, occurredAt, dataJson) ?? Redemption(eventType, occurredAt, JsonSerializer.Deserialize<RedemptionEventData>(dataJson, PortalJson.Options)!)
             : Generic(eventType, occurredAt, dataJson);
         var message = NewMessage(body.Subject, body.Html, body.Text, recipients);
         // Stable across retries, like webhook-id: a mail system can drop the duplicate of an attempt that did arrive.
@@ -51,10 +59,12 @@ public sealed class NotificationEmailComposer(IOptions<EmailOptions> options, Po
     /// The participant's email about their own redemption: the reward, its status, the team's message, the voucher code,
     /// what was refunded, and a link to My redemptions. Nothing the team sees about other people.
     /// </summary>
-    public MimeMessage ComposeForParticipant(string messageId, string dataJson)
+    public MimeMessage ComposeForParticipant(string messageId, string dataJson, EmailTemplate? template = null, string? eventType = null, DateTime occurredAt = default)
     {
         var data = JsonSerializer.Deserialize<RedemptionEventData>(dataJson, PortalJson.Options)!;
         var (redemption, participant, reward) = (data.Redemption, data.Participant, data.Reward);
+        if (Written(template, eventType ?? EventOf(redemption.Status), occurredAt == default ? redemption.DecidedAt ?? redemption.CreatedAt : occurredAt, dataJson) is { } written)
+            return ForParticipant(NewMessage(written.Subject, written.Html, written.Text, [new EmailRecipient(participant.Name, participant.Email)]), messageId);
         var status = redemption.Status.ToString();
         var headline = redemption.Status switch
         {
@@ -82,11 +92,44 @@ public sealed class NotificationEmailComposer(IOptions<EmailOptions> options, Po
             text.Append($"  {name}: {value}\n");
         text.Append($"\nSee My redemptions: {link}\n");
         var message = NewMessage($"{reward.Name}: {status.ToLowerInvariant()}", Page(html), text.ToString(), [new EmailRecipient(participant.Name, participant.Email)]);
+        return ForParticipant(message, messageId);
+    }
+
+    /// <summary>A template rendered for one redemption event; throws what the template does wrong (the editor's preview shows it).</summary>
+    public RenderedEmail Render(EmailTemplate template, string eventType, DateTime occurredAt, RedemptionEventData data) =>
+        EmailTemplateRenderer.Render(template, EmailPlaceholders.Model(eventType, occurredAt, data, money, links));
+
+    private static MimeMessage ForParticipant(MimeMessage message, string messageId)
+    {
         // Its own id beside the team's email of the same delivery, stable across retries like theirs.
         message.MessageId = $"{messageId}.participant@rewardportal";
         message.Headers.Add("X-RewardPortal-Delivery", messageId);
         return message;
     }
+
+    private (string Subject, string Html, string Text)? Written(EmailTemplate? template, string eventType, DateTime occurredAt, string dataJson)
+    {
+        if (template is null)
+            return null;
+        try
+        {
+            var rendered = Render(template, eventType, occurredAt, JsonSerializer.Deserialize<RedemptionEventData>(dataJson, PortalJson.Options)!);
+            return (rendered.Subject, rendered.Html, rendered.Text);
+        }
+        catch (Exception e)
+        {
+            // Validated at save, so this is data the template did not expect: the built-in email still tells them.
+            log.LogWarning(e, "The notification's email template could not be rendered for {EventType}; the built-in email is sent instead: {Error}", eventType, e.Message);
+            return null;
+        }
+    }
+
+    private static string EventOf(RedemptionStatus status) => status switch
+    {
+        RedemptionStatus.Fulfilled => EventTypes.RedemptionFulfilled,
+        RedemptionStatus.Refused => EventTypes.RedemptionRefused,
+        _ => EventTypes.RedemptionRequested,
+    };
 
     private MimeMessage NewMessage(string subject, string html, string text, IReadOnlyList<EmailRecipient> recipients)
     {
@@ -164,7 +207,7 @@ public sealed class NotificationEmailComposer(IOptions<EmailOptions> options, Po
         return html.Append("</table>").ToString();
     }
 
-    private static string Address(AddressPayload a)
+    internal static string Address(AddressPayload a)
     {
         var cityLine = string.Join(" ", new[] { a.City, a.Region, a.PostalCode }.Where(p => !string.IsNullOrWhiteSpace(p)));
         return string.Join("\n", new[] { a.Line1, a.Line2, cityLine, a.Country }.Where(p => !string.IsNullOrWhiteSpace(p)));

@@ -37,6 +37,12 @@ public class Notification
     public List<Reward> Rewards { get; set; } = [];
     /// <summary>"In campaign(s)": for events that belong to a campaign, only these; empty means all campaigns.</summary>
     public List<Campaign> Campaigns { get; set; } = [];
+    /// <summary>The team's email as the program writes it (Liquid, with its subject); null: the built-in email.</summary>
+    public string? EmailSubjectTemplate { get; set; }
+    public string? EmailBodyTemplate { get; set; }
+    /// <summary>The participant's email as the program writes it; null: the built-in email.</summary>
+    public string? ParticipantEmailSubjectTemplate { get; set; }
+    public string? ParticipantEmailBodyTemplate { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

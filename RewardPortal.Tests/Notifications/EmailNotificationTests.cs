@@ -65,6 +65,32 @@ public sealed class EmailNotificationTests : IAsyncLifetime
     }
 
     [SmtpFact]
+    public async Task AWrittenEmailArrivesWithTheTemplatesSubjectAndBodyAndAPlainTextPart()
+    {
+        var team = await factory.CreateUserAsync("fulfilment@team.test", Roles.TeamMember);
+        var notification = await factory.CreateEmailNotificationAsync([team], RewardType.VoucherCode);
+        await factory.WithServiceAsync<bool, Core.Email.Templates.EmailTemplateService>(async s =>
+        {
+            await s.SaveAsync(notification.Id, Core.Email.Templates.EmailAudienceKind.Team, new Core.Email.Templates.EmailTemplate(
+                "Send {{ reward.name }} to {{ participant.name }}",
+                "<h2>Voucher {{ redemption.voucher_code }}</h2>\n<p>For {{ participant.name }}</p>\n<p><a href=\"{{ links.redemption }}\">Open it</a></p>"), "test");
+            return true;
+        });
+        var participant = await factory.CreateParticipantAsync("Ada <script>\"x\"</script>", "ada@participants.test");
+        var reward = await factory.CreateRewardAsync(RewardType.VoucherCode);
+
+        var redemption = await factory.RedeemAsync(participant, reward, voucherCode: "COFFEE-0042");
+
+        var message = Assert.Single(await smtp.WaitForAsync(1));
+        Assert.Equal($"Send {reward.Name} to Ada <script>\"x\"</script>", message.Subject);
+        Assert.Contains("<h2>Voucher COFFEE-0042</h2>", message.HtmlBody);
+        Assert.Contains("<p>For Ada &lt;script&gt;&quot;x&quot;&lt;/script&gt;</p>", message.HtmlBody);
+        Assert.DoesNotContain("<script>", message.HtmlBody);
+        var text = message.BodyParts.OfType<TextPart>().Single(p => p.IsPlain);
+        Assert.Equal($"Voucher COFFEE-0042\n\nFor Ada <script>\"x\"</script>\n\nOpen it: https://rewards.example.com/admin/redemptions/{redemption.Id}\n", text.Text.Replace("\r\n", "\n"));
+    }
+
+    [SmtpFact]
     public async Task AnEmailNotificationFilteredToCustomRewardsSendsNothingForAVoucherRedemption()
     {
         var team = await factory.CreateUserAsync("fulfilment@team.test", Roles.TeamMember);

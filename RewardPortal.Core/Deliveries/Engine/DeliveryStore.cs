@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Email;
+using RewardPortal.Core.Email.Templates;
 using RewardPortal.Core.Notifications;
 
 namespace RewardPortal.Core.Deliveries;
@@ -117,7 +118,8 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
                 .Where(n => stale.Contains(n.Id))
                 .Select(n => new DeliveryTarget(n.Id, n.Channel, n.WebhookUrl, n.Secret, n.PreviousSecret, n.PreviousSecretExpiresAt, n.IsDeleted,
                     n.Recipients.Where(u => !u.IsDisabled && u.Email != null).Select(u => new EmailRecipient(u.DisplayName, u.Email!)).ToList(),
-                    n.NotifyParticipant))
+                    n.NotifyParticipant,
+                    EmailTemplates.Of(n.EmailSubjectTemplate, n.EmailBodyTemplate, n.ParticipantEmailSubjectTemplate, n.ParticipantEmailBodyTemplate)))
                 .ToListAsync(cancellationToken);
             foreach (var target in read)
                 targets[target.Id] = (target, now);

@@ -1,4 +1,5 @@
 using RewardPortal.Core.Email;
+using RewardPortal.Core.Email.Templates;
 using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Webhooks;
 
@@ -28,7 +29,7 @@ internal sealed record EventBody(byte[] Bytes, int DataStart, int DataLength)
 /// <summary>Where a notification's deliveries go, read once per claim so that edits and rotations apply at once.</summary>
 internal sealed record DeliveryTarget(
     long Id, NotificationChannel Channel, string? Url, string? Secret, string? PreviousSecret, DateTime? PreviousSecretExpiresAt,
-    bool IsDeleted, List<EmailRecipient> Recipients, bool NotifyParticipant = false)
+    bool IsDeleted, List<EmailRecipient> Recipients, bool NotifyParticipant = false, EmailTemplates? Templates = null)
 {
     /// <summary>The secrets that sign now: the current one, and the previous one until its 24 hours are over.</summary>
     public IReadOnlyList<string> Secrets(DateTime now) =>

@@ -69,9 +69,9 @@ internal sealed class EmailBatcher(IMailTransport transport, NotificationEmailCo
             {
                 var data = Encoding.UTF8.GetString(work.Body.Data);
                 if (audience.Team.Count > 0)
-                    messages.Add(composer.Compose(work.MessageId, work.EventType, work.OccurredAt, data, audience.Team));
+                    messages.Add(composer.Compose(work.MessageId, work.EventType, work.OccurredAt, data, audience.Team, target.Templates?.Team));
                 if (audience.Participant)
-                    messages.Add(composer.ComposeForParticipant(work.MessageId, data));
+                    messages.Add(composer.ComposeForParticipant(work.MessageId, data, target.Templates?.Participant, work.EventType, work.OccurredAt));
                 sending.Add(done);
             }
             catch (Exception e)

@@ -783,6 +783,12 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<string>("EmailBodyTemplate")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EmailSubjectTemplate")
+                        .HasColumnType("text");
+
                     b.PrimitiveCollection<List<string>>("EventTypes")
                         .IsRequired()
                         .HasColumnType("text[]");
@@ -803,6 +809,12 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
 
                     b.Property<bool>("NotifyParticipant")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("ParticipantEmailBodyTemplate")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ParticipantEmailSubjectTemplate")
+                        .HasColumnType("text");
 
                     b.Property<string>("PreviousSecret")
                         .HasMaxLength(200)

@@ -754,6 +754,12 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EmailBodyTemplate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailSubjectTemplate")
+                        .HasColumnType("TEXT");
+
                     b.PrimitiveCollection<string>("EventTypes")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -774,6 +780,12 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
 
                     b.Property<bool>("NotifyParticipant")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ParticipantEmailBodyTemplate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ParticipantEmailSubjectTemplate")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("PreviousSecret")
                         .HasMaxLength(200)
