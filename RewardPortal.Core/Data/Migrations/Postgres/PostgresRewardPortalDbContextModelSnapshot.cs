@@ -779,6 +779,9 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.Property<int?>("DigestHour")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("DisabledReason")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");

@@ -750,6 +750,9 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                     b.Property<int?>("DigestHour")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("DisabledAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DisabledReason")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace RewardPortal.Core.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class DigestsAndRetention : Migration
+    public partial class WebhookHealthEmailTemplatesDigests : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -15,6 +15,36 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                 name: "DigestHour",
                 table: "Notifications",
                 type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "DisabledAt",
+                table: "Notifications",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "EmailBodyTemplate",
+                table: "Notifications",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "EmailSubjectTemplate",
+                table: "Notifications",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ParticipantEmailBodyTemplate",
+                table: "Notifications",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ParticipantEmailSubjectTemplate",
+                table: "Notifications",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.CreateTable(
@@ -73,6 +103,26 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "DigestHour",
+                table: "Notifications");
+
+            migrationBuilder.DropColumn(
+                name: "DisabledAt",
+                table: "Notifications");
+
+            migrationBuilder.DropColumn(
+                name: "EmailBodyTemplate",
+                table: "Notifications");
+
+            migrationBuilder.DropColumn(
+                name: "EmailSubjectTemplate",
+                table: "Notifications");
+
+            migrationBuilder.DropColumn(
+                name: "ParticipantEmailBodyTemplate",
+                table: "Notifications");
+
+            migrationBuilder.DropColumn(
+                name: "ParticipantEmailSubjectTemplate",
                 table: "Notifications");
         }
     }

@@ -7,7 +7,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace RewardPortal.Core.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class DigestsAndRetention : Migration
+    public partial class WebhookHealthEmailTemplatesDigests : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -16,6 +16,36 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                 name: "DigestHour",
                 table: "Notifications",
                 type: "integer",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "DisabledAt",
+                table: "Notifications",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "EmailBodyTemplate",
+                table: "Notifications",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "EmailSubjectTemplate",
+                table: "Notifications",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ParticipantEmailBodyTemplate",
+                table: "Notifications",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ParticipantEmailSubjectTemplate",
+                table: "Notifications",
+                type: "text",
                 nullable: true);
 
             migrationBuilder.CreateTable(
@@ -74,6 +104,26 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
 
             migrationBuilder.DropColumn(
                 name: "DigestHour",
+                table: "Notifications");
+
+            migrationBuilder.DropColumn(
+                name: "DisabledAt",
+                table: "Notifications");
+
+            migrationBuilder.DropColumn(
+                name: "EmailBodyTemplate",
+                table: "Notifications");
+
+            migrationBuilder.DropColumn(
+                name: "EmailSubjectTemplate",
+                table: "Notifications");
+
+            migrationBuilder.DropColumn(
+                name: "ParticipantEmailBodyTemplate",
+                table: "Notifications");
+
+            migrationBuilder.DropColumn(
+                name: "ParticipantEmailSubjectTemplate",
                 table: "Notifications");
         }
     }
