@@ -61,6 +61,12 @@ public sealed class EmailTemplateScreenTests
                 await Assertions.Expect(page.GetByTestId("template-state")).ToHaveTextAsync("Written for this notification");
                 await page.GetByTestId("placeholders").ClickAsync();
             }
+            if (phone)
+            {
+                // A full-page capture leaves an iframe below the first screen blank: capture the preview in view as well.
+                await frame.ScrollIntoViewIfNeededAsync();
+                await frame.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "screenshots", "phone-email-preview.png") });
+            }
             await page.EvaluateAsync("() => window.scrollTo(0, 0)");
             await BrowserSession.ScreenshotAsync(page, phone ? "phone-email-template" : "email-template");
             var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
