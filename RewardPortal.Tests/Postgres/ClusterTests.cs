@@ -100,7 +100,8 @@ public sealed class ClusterTests : IAsyncLifetime
         await CommitEventAsync(worker, due);
 
         var arrived = (await receiver.WaitForAsync(1, TimeSpan.FromSeconds(15)))[0].ArrivedAt;
-        Assert.InRange(arrived, due.AddMilliseconds(-100), due + Prompt);
+        // On time, not at the minute's sweep: a busy CI machine has made it 2 s late, so allow 5.
+        Assert.InRange(arrived, due.AddMilliseconds(-100), due + TimeSpan.FromSeconds(5));
     }
 
     [PostgresFact]
