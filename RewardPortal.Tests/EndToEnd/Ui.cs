@@ -3,18 +3,32 @@ using Microsoft.Playwright;
 namespace RewardPortal.Tests.EndToEnd;
 
 /// <summary>MudBlazor controls as a person uses them: open the select by its label, pick from the popover.</summary>
+/// <remarks>
+/// A click that lands while the circuit re-renders the popover reaches a handler that no longer exists and is dropped,
+/// as a person's would be; a person clicks again, and so do these helpers, after checking the first click did not land late.
+/// </remarks>
 internal static class Ui
 {
+    private static readonly TimeSpan ClickLands = TimeSpan.FromSeconds(4);
+    private const int Attempts = 4;
+
     public static async Task ChooseAsync(IPage page, string label, params string[] options)
     {
         var select = page.Locator($".mud-select:has(label:text-is('{label}'))").First;
-        await select.ClickAsync();
+        var items = page.Locator(".mud-popover-open .mud-list-item");
+        await UntilAsync(() => select.ClickAsync(), async () => await items.CountAsync() > 0, $"the '{label}' list to open");
         foreach (var option in options)
-            await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = option }).First.ClickAsync();
+        {
+            var item = items.Filter(new() { HasText = option }).First;
+            await UntilAsync(() => item.ClickAsync(), async () => await items.CountAsync() == 0 || await item.GetAttributeAsync("aria-selected") == "true",
+                $"'{option}' to be chosen in '{label}'");
+        }
         // A multi-select stays open after a pick: click on it again (on the popover's overlay) to close it.
-        if (await page.Locator(".mud-popover-open .mud-list-item").CountAsync() > 0)
-            await select.ClickAsync(new() { Force = true });
-        await page.Locator(".mud-popover-open .mud-list-item").First.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        await UntilAsync(async () =>
+        {
+            if (await items.CountAsync() > 0)
+                await select.ClickAsync(new() { Force = true });
+        }, async () => await items.CountAsync() == 0, $"the '{label}' list to close");
     }
 
     /// <summary>Opens a page and waits until it is interactive.</summary>
@@ -26,4 +40,23 @@ internal static class Ui
 
     public static Task FillAsync(IPage page, string label, string value) =>
         page.Locator($".mud-input-control:has(label:text-is('{label}')) input, .mud-input-control:has(label:text-is('{label}')) textarea").First.FillAsync(value);
+
+    /// <summary>Acts, then waits for the outcome; acts again only when the outcome never came.</summary>
+    private static async Task UntilAsync(Func<Task> act, Func<Task<bool>> done, string what)
+    {
+        for (var attempt = 1; attempt <= Attempts; attempt++)
+        {
+            if (await done())
+                return;
+            await act();
+            var deadline = DateTime.UtcNow + ClickLands;
+            while (DateTime.UtcNow < deadline)
+            {
+                if (await done())
+                    return;
+                await Task.Delay(100);
+            }
+        }
+        throw new TimeoutException($"Waited for {what}: {Attempts} clicks, {ClickLands.TotalSeconds:0} s each, without it.");
+    }
 }
