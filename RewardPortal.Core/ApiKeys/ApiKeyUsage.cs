@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using RewardPortal.Core.Common;
 using RewardPortal.Core.Data;
 
 namespace RewardPortal.Core.ApiKeys;
@@ -45,8 +46,17 @@ public sealed class ApiKeyUsage(IDbContextFactory<RewardPortalDbContext> dbFacto
 }
 
 /// <summary>Writes <see cref="ApiKeyUsage"/> every <see cref="ApiKeyUsage.FlushInterval"/>, and once more when the app stops.</summary>
-public sealed class ApiKeyUsageWriter(ApiKeyUsage usage, TimeProvider clock) : BackgroundService
+public sealed class ApiKeyUsageWriter(ApiKeyUsage usage, TimeProvider clock, ILogger<ApiKeyUsageWriter> logger) : BackgroundService
 {
+    /// <summary>The last write is worth a moment, not the shutdown: a stamp lost is only a less recent "last used".</summary>
+    public static readonly TimeSpan LastFlushBound = TimeSpan.FromSeconds(2);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!await BoundedStop.WithinAsync(base.StopAsync(cancellationToken), LastFlushBound))
+            logger.LogWarning("Could not record when API keys were last used within {Bound} of the stop; the app stops without it.", LastFlushBound);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(ApiKeyUsage.FlushInterval, clock);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RewardPortal.Core.Common;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
 
@@ -47,9 +48,27 @@ public sealed class NodeHeartbeat(
         while (await WaitAsync(timer, stopping));
     }
 
+    /// <summary>
+    /// The last beat and the heartbeat's removal are a courtesy (a silent node drops out anyway): on a database another
+    /// process holds, they may not hold up the stop.
+    /// </summary>
+    public static readonly TimeSpan StopBound = TimeSpan.FromSeconds(2);
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (!await BoundedStop.WithinAsync(StopThenRemoveAsync(cancellationToken), StopBound))
+            logger.LogWarning("Node {Node} could not remove its heartbeat within {Bound}; it drops out of the list after {DeadAfter}.",
+                NodeId, StopBound, options.Value.DeadAfter);
+    }
+
+    private async Task StopThenRemoveAsync(CancellationToken cancellationToken)
+    {
         await base.StopAsync(cancellationToken);
+        await RemoveAsync(cancellationToken);
+    }
+
+    private async Task RemoveAsync(CancellationToken cancellationToken)
+    {
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
@@ -17,15 +18,22 @@ public static unsafe partial class SqliteBusyWait
     public static void Apply(SqliteConnection connection) =>
         sqlite3_busy_handler(connection.Handle!.DangerousGetHandle(), &Retry, connection.DefaultTimeout * 1000);
 
+    // When this thread's current busy wait began: SQLite calls the handler on the waiting thread, with count 0 first.
+    [ThreadStatic]
+    private static long WaitStarted;
+
     /// <summary>Called by SQLite while the database is busy; <paramref name="timeoutMs"/> is the handler's argument.</summary>
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Retry(nint timeoutMs, int count)
     {
-        // 1 ms steps for the first 20 ms (a commit usually ends by then), then 5 ms steps, so that many waiting writers
-        // do not spend the CPU polling.
-        var waited = count <= 20 ? count : 20 + (count - 20) * 5;
-        if (waited >= timeoutMs)
+        // Measured by the clock, not by counting sleeps: on a loaded machine a 5 ms sleep lasts far longer, so a
+        // timeout counted in sleeps stretches with the load.
+        if (count == 0)
+            WaitStarted = Stopwatch.GetTimestamp();
+        else if (Stopwatch.GetElapsedTime(WaitStarted).TotalMilliseconds >= timeoutMs)
             return 0;
+        // 1 ms steps for the first 20 tries (a commit usually ends by then), then 5 ms steps, so that many waiting writers
+        // do not spend the CPU polling.
         Thread.Sleep(count < 20 ? 1 : 5);
         return 1;
     }

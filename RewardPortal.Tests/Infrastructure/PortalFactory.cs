@@ -73,9 +73,6 @@ public class PortalFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
-        // Twice the default: once in a full CI run the delivery engine's stop outlasted 30 s (no "stopped" in its log;
-        // a SQLite lock wait is the suspect, its cause not yet found). A stop that hangs for good still fails here.
-        builder.ConfigureServices(services => services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60)));
         if (useKestrel)
             builder.UseUrls("http://127.0.0.1:0");
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RewardPortal.Core.Alerts;
+using RewardPortal.Core.Common;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Email;
 using RewardPortal.Core.Notifications;
@@ -20,6 +21,13 @@ namespace RewardPortal.Core.Deliveries;
 /// </summary>
 public sealed class DeliveryDispatcher : BackgroundService
 {
+    /// <summary>
+    /// How long a stop may take: the loop's grace for the last outcomes, then giving the leases back. The host's shutdown
+    /// timeout (30 s by default) is shared with the services that stop after this one (Hangfire's server 10 s, the
+    /// heartbeat and the API key usage 2 s each).
+    /// </summary>
+    public static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(15);
+
     private readonly IDbContextFactory<RewardPortalDbContext> dbFactory;
     private readonly SqliteWriteGate gate;
     private readonly IMailTransport mail;
@@ -32,6 +40,7 @@ public sealed class DeliveryDispatcher : BackgroundService
     private readonly DeliveryLoop loop;
     private readonly TurnFollowUps followUps;
     private volatile bool running;
+    private volatile string? stopStep;
 
     public DeliveryDispatcher(
         IDbContextFactory<RewardPortalDbContext> dbFactory, SqliteWriteGate gate, IServiceProvider services, RetryPolicy policy, DeliveryFailureAlerts alerts,
@@ -54,6 +63,20 @@ public sealed class DeliveryDispatcher : BackgroundService
     public int Outstanding => loop.Outstanding;
 
     public void Wake() => loop.Wake();
+
+    /// <summary>What the engine is doing now (the loop's activity, or the step of its stop).</summary>
+    public string Activity => stopStep ?? loop.Activity;
+
+    /// <summary>
+    /// Waits for the engine at most <see cref="StopBudget"/>: past it the app stops anyway (nothing is lost: the rows are
+    /// the record, and leases not given back run out), and the log says what the engine was still doing.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!await BoundedStop.WithinAsync(base.StopAsync(cancellationToken), StopBudget))
+            logger.LogWarning("Delivery engine {Node} did not stop within {Budget}: still {Activity}. The app stops without it; " +
+                "its claimed deliveries go out again when their leases run out (within {Lease}).", Node, StopBudget, Activity, options.LeaseDuration);
+    }
 
     /// <summary>Wakes the dispatcher and waits until a turn finds nothing more due (everything due has been claimed).</summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
@@ -106,10 +129,14 @@ public sealed class DeliveryDispatcher : BackgroundService
         finally
         {
             running = false;
+            stopStep = "waiting for the email batcher";
             email.Complete();
             await emailing;
+            stopStep = "waiting for delivery alerts";
             await followUps.WhenDoneAsync();
+            stopStep = "giving back this node's leases";
             await ReleaseLeasesAsync();
+            stopStep = "stopped";
             loop.Stopped();
             logger.LogInformation("Delivery engine {Node} stopped.", Node);
         }

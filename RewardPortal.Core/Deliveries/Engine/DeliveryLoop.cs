@@ -14,8 +14,8 @@ namespace RewardPortal.Core.Deliveries;
 /// </summary>
 internal sealed class DeliveryLoop
 {
-    // Within the host's shutdown timeout (30 s by default), which the services stopping after this one share.
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
+    // Within the dispatcher's stop budget, which also covers giving the leases back.
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
     private readonly LoopWakeUp wakeUp = new();
     private readonly OutcomeInbox inbox = new();
@@ -31,6 +31,7 @@ internal sealed class DeliveryLoop
     private readonly ILogger logger;
     private readonly string node;
     private TaskCompletionSource passDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile string activity = "starting";
 
     public DeliveryLoop(
         DeliveryStore store, OutcomeWriter writer, TurnFollowUps followUps, IServiceProvider services, WebhookOptions options, TimeProvider clock,
@@ -48,6 +49,9 @@ internal sealed class DeliveryLoop
 
     /// <summary>Completes when a turn next finds nothing more due (everything due has been claimed).</summary>
     public Task NextPass => Volatile.Read(ref passDone).Task;
+
+    /// <summary>What the loop is doing now, for the log when a stop takes too long.</summary>
+    public string Activity => activity;
 
     public void Wake() => wakeUp.Wake();
 
@@ -79,6 +83,7 @@ internal sealed class DeliveryLoop
             {
                 if (room > 0)
                 {
+                    activity = "reading what is due";
                     nextDue = await store.NextDueAsync(await database.QueriesAsync(stopping), lanes.Saturated(), stopping);
                     claim = nextDue <= clock.GetUtcNow().UtcDateTime;
                 }
@@ -107,6 +112,7 @@ internal sealed class DeliveryLoop
             if (nothingDue)
                 Interlocked.Exchange(ref passDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             var untilDue = nextDue - clock.GetUtcNow().UtcDateTime;
+            activity = isStopping ? "waiting for the sends still running" : "sleeping";
             await wakeUp.SleepAsync(policy.Wait(isStopping, batch.Count, waited, nothingDue, untilDue, Outstanding), stopping);
         }
     }
@@ -115,13 +121,16 @@ internal sealed class DeliveryLoop
     private async Task<int> TurnAsync(EngineDatabase database, List<Outcome> batch, int limit, EmailBatcher email, CancellationToken stopping)
     {
         var db = await database.ContextAsync(CancellationToken.None);
+        activity = "waiting for the database's write lock";
         using var turn = await database.EnterWriteAsync();
         await using var transaction = await database.BeginTransactionAsync(db, CancellationToken.None);
+        activity = "recording outcomes and claiming due deliveries";
         var written = await writer.WriteAsync(db, database.Queries, batch, CancellationToken.None);
         var (work, targets) = limit > 0
             ? await store.ClaimAsync(db, database.Queries, node, limit, lanes.Saturated(), options.LeaseDuration, CancellationToken.None)
             : ([], []);
         await transaction.CommitAsync(CancellationToken.None);
+        activity = "starting the claimed sends";
 
         // One typed client per claim: HttpClient is thread-safe, and its handler (and connection pool) is shared anyway.
         var sender = work.Count > 0 ? services.GetRequiredService<WebhookSender>() : null;
@@ -144,6 +153,7 @@ internal sealed class DeliveryLoop
     /// </summary>
     private async Task<int> TurnFailedAsync(EngineDatabase database, Exception e, List<Outcome> batch, int failures)
     {
+        activity = "waiting a second after a failed turn";
         await database.ResetAsync();
         if (++failures >= 5)
         {
