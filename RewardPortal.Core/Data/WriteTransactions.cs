@@ -25,12 +25,15 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
     // Null until the first call finds out; then the SQLite connection string, or "" for another provider.
     private volatile string? sqliteConnectionString;
 
-    public async Task<T> RunAsync<T>(Func<RewardPortalDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    /// <param name="timings">Filled in with where the piece's time went, when the caller keeps figures.</param>
+    public async Task<T> RunAsync<T>(
+        Func<RewardPortalDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default, WriteTimings? timings = null)
     {
+        timings?.Queue();
         if (!await IsSqliteAsync(cancellationToken))
-            return await RunAloneAsync(work, cancellationToken);
+            return await RunAloneAsync(work, timings, cancellationToken);
 
-        var queued = new Queued<T>(work, cancellationToken);
+        var queued = new Queued<T>(work, timings, cancellationToken);
         if (!queue.Writer.TryWrite(queued))
             throw new ObjectDisposedException(nameof(WriteTransactions), "The application is stopping.");
         EnsureWriter();
@@ -70,12 +73,16 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
         }
     }
 
-    private async Task<T> RunAloneAsync<T>(Func<RewardPortalDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    private async Task<T> RunAloneAsync<T>(
+        Func<RewardPortalDbContext, CancellationToken, Task<T>> work, WriteTimings? timings, CancellationToken cancellationToken)
     {
+        timings?.Start();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var result = await work(db, cancellationToken);
+        timings?.Ran();
         await transaction.CommitAsync(cancellationToken);
+        timings?.Committed();
         return result;
     }
 
@@ -143,7 +150,8 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
         void Cancel();
     }
 
-    private sealed class Queued<T>(Func<RewardPortalDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken) : IQueued
+    private sealed class Queued<T>(
+        Func<RewardPortalDbContext, CancellationToken, Task<T>> work, WriteTimings? timings, CancellationToken cancellationToken) : IQueued
     {
         private T? result;
         // The writer loop runs the piece in a flow of its own: the caller's span goes with it, so what the piece
@@ -155,15 +163,22 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
 
         public async Task RunAsync(IDbContextFactory<RewardPortalDbContext> dbFactory, SqliteConnection connection, SqliteTransaction transaction)
         {
+            timings?.Start();
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             db.Database.SetDbConnection(connection, contextOwnsConnection: false);
             await db.Database.UseTransactionAsync(transaction, cancellationToken);
             // Set even when null: the writer loop's flow would otherwise keep the previous piece's span.
             Activity.Current = caller;
             result = await work(db, cancellationToken);
+            timings?.Ran();
         }
 
-        public void Complete() => Done.TrySetResult(result!);
+        public void Complete()
+        {
+            timings?.Committed();
+            Done.TrySetResult(result!);
+        }
+
         public void Fail(Exception exception) => Done.TrySetException(exception);
         public void Cancel() => Done.TrySetCanceled(cancellationToken);
     }

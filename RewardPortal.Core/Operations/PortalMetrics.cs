@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Notifications;
 
@@ -23,6 +24,9 @@ public sealed class PortalMetrics
     private static readonly double[] SendBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60];
     private static readonly double[] LatencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 7200, 36000, 86400];
 
+    // A redemption's steps last from a tenth of a millisecond (its statements) to seconds (a queue under a burst).
+    private static readonly double[] StepBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
     private readonly Meter meter;
     private readonly Counter<long> redemptions;
     private readonly Counter<long> attempts;
@@ -32,6 +36,8 @@ public sealed class PortalMetrics
     private readonly Counter<long> emails;
     private readonly Histogram<double> sendDuration;
     private readonly Histogram<double> latency;
+    private readonly Histogram<double> redemptionSteps;
+    private readonly Histogram<double> apiKeyChecks;
     private int observingBacklog;
 
     public PortalMetrics(IMeterFactory meters)
@@ -47,9 +53,31 @@ public sealed class PortalMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SendBuckets });
         latency = meter.CreateHistogram("rewardportal.delivery.latency", "s", "From the event's commit to its successful delivery, retries included, by channel.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        redemptionSteps = meter.CreateHistogram("rewardportal.redemption.step.duration", "s",
+            "Where a redemption's time goes, by step: plan.wait (for a turn to read), plan (the reads before the write), " +
+            "write.queue (for the writer), write (its own statements), commit (from them to the commit's end).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
+        apiKeyChecks = meter.CreateHistogram("rewardportal.api.key.check.duration", "s", "How long checking a request's API key took, by result.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
     }
 
     public void Redemption(string outcome) => redemptions.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    internal void RedemptionStep(string step, TimeSpan elapsed) =>
+        redemptionSteps.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("step", step));
+
+    /// <summary>A redemption's write: its wait for the writer, its statements and its commit.</summary>
+    internal void RedemptionWrite(WriteTimings timings)
+    {
+        if (!timings.Complete || !redemptionSteps.Enabled)
+            return;
+        RedemptionStep("write.queue", timings.Queued);
+        RedemptionStep("write", timings.Statements);
+        RedemptionStep("commit", timings.Commit);
+    }
+
+    public void ApiKeyChecked(TimeSpan elapsed, bool known) =>
+        apiKeyChecks.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("result", known ? "known" : "refused"));
 
     /// <summary>One recorded attempt, and what it made of its delivery (<paramref name="status"/>).</summary>
     internal void Attempt(NotificationChannel channel, AttemptResult result, DeliveryStatus status, DateTime eventAt)

@@ -67,13 +67,17 @@ public sealed class RedemptionService(
             key, Hash(request));
 
         RedemptionPlan plan;
+        var asked = Stopwatch.GetTimestamp();
         await planning.WaitAsync(cancellationToken);
         try
         {
+            var planned = Stopwatch.GetTimestamp();
+            metrics.RedemptionStep("plan.wait", Stopwatch.GetElapsedTime(asked, planned));
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             if (idempotency is not null && await FindReplayAsync(db, idempotency, cancellationToken) is { } earlier)
                 return new RedeemResult(earlier, Replayed: true);
             plan = await PlanAsync(db, request, idempotency, cancellationToken);
+            metrics.RedemptionStep("plan", Stopwatch.GetElapsedTime(planned));
         }
         finally
         {
@@ -82,7 +86,9 @@ public sealed class RedemptionService(
 
         try
         {
-            var result = await transactions.RunAsync((db, ct) => RedeemOnceAsync(db, plan, actor, ct), cancellationToken);
+            var timings = new WriteTimings();
+            var result = await transactions.RunAsync((db, ct) => RedeemOnceAsync(db, plan, actor, ct), cancellationToken, timings);
+            metrics.RedemptionWrite(timings);
             if (!result.Replayed)
                 signal.DeliveriesWritten();
             return result;

@@ -40,6 +40,9 @@ public sealed class MetricsTests
         Assert.True(Value(scrape, "rewardportal_delivery_send_duration_seconds_count", "channel=\"webhook\"") >= 1, scrape);
         Assert.True(Value(scrape, "rewardportal_delivery_latency_seconds_count", "channel=\"webhook\"") >= 1, scrape);
         Assert.Equal(0, Value(scrape, "rewardportal_deliveries_due"));
+        foreach (var step in new[] { "plan.wait", "plan", "write.queue", "write", "commit" })
+            Assert.True(Value(scrape, "rewardportal_redemption_step_duration_seconds_count", $"step=\"{step}\"") >= 1, step);
+        Assert.True(Value(scrape, "rewardportal_api_key_check_duration_seconds_count", "result=\"known\"") >= 3, scrape);
         Assert.Contains("http_server_request_duration_seconds", scrape);
         Assert.Contains("dotnet_gc_collections_total", scrape);
     }

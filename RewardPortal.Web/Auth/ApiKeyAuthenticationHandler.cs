@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using RewardPortal.Core.ApiKeys;
+using RewardPortal.Core.Operations;
 
 namespace RewardPortal.Web.Auth;
 
@@ -12,7 +14,8 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyAuthenticator authenticator) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ApiKeyAuthenticator authenticator,
+    PortalMetrics metrics) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string ApiKeyIdClaim = "api_key_id";
@@ -25,7 +28,9 @@ public sealed class ApiKeyAuthenticationHandler(
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length > 512)
             return AuthenticateResult.Fail("The Authorization header must be 'Bearer {api key}'.");
 
+        var started = Stopwatch.GetTimestamp();
         var key = await authenticator.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        metrics.ApiKeyChecked(Stopwatch.GetElapsedTime(started), key is not null);
         if (key is null)
             return AuthenticateResult.Fail("Unknown or revoked API key, or its user is disabled.");
 

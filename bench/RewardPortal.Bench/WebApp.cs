@@ -16,13 +16,14 @@ internal sealed partial class WebApp : IAsyncDisposable
     public const string OwnerPassword = "Bench-Passw0rd!2026";
 
     private readonly Process process;
+    private bool disposed;
 
     private WebApp(Process process, Uri address, string databaseFile) => (this.process, Address, DatabaseFile) = (process, address, databaseFile);
 
     public Uri Address { get; }
     public string DatabaseFile { get; }
 
-    public static async Task<WebApp> StartAsync(string directory)
+    public static async Task<WebApp> StartAsync(string directory, IReadOnlyDictionary<string, string>? extraSettings = null)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         var root = AppContext.BaseDirectory;
@@ -52,7 +53,7 @@ internal sealed partial class WebApp : IAsyncDisposable
             ["SignIn__AttemptsPerAddress"] = "100000",
             ["Logging__LogLevel__Default"] = "Warning",
         };
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in settings.Concat(extraSettings ?? new Dictionary<string, string>()))
             start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.WriteLine($"  app: {e.Data}"); };
@@ -105,6 +106,9 @@ internal sealed partial class WebApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (disposed)
+            return;
+        disposed = true;
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);
