@@ -170,6 +170,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         var notification = await db.Notifications.SingleAsync(n => n.Id == webhook.Id);
         Assert.False(notification.IsEnabled);
         Assert.Contains("410 Gone", notification.DisabledReason);
+        Assert.NotNull(notification.DisabledAt);
         var deliveries = await factory.DeliveriesAsync(webhook.Id);
         Assert.Contains(deliveries, d => d.LastStatusCode == 410 && d.Attempts.Count == 1);
         Assert.Contains(deliveries, d => d.Attempts.Count == 0 && d.LastError!.Contains("410 Gone"));

@@ -88,8 +88,8 @@ internal sealed class OutcomeWriter(RetryPolicy policy, TimeProvider clock, Port
     {
         var reason = $"The receiver answered 410 Gone on {now:u}, so the webhook was turned off.";
         var turnedOff = await db.Notifications.Where(n => n.Id == notificationId && n.IsEnabled)
-            .ExecuteUpdateAsync(s => s.SetProperty(n => n.IsEnabled, false).SetProperty(n => n.DisabledReason, reason).SetProperty(n => n.UpdatedAt, now),
-                cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.IsEnabled, false).SetProperty(n => n.DisabledReason, reason)
+                .SetProperty(n => n.DisabledAt, now).SetProperty(n => n.UpdatedAt, now), cancellationToken);
         await db.Deliveries.Where(d => d.NotificationId == notificationId && d.Status == DeliveryStatus.Pending)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.Status, DeliveryStatus.Failed)
