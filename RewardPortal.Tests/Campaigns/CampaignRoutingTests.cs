@@ -22,7 +22,7 @@ public sealed class CampaignRoutingTests : IAsyncLifetime
 
     private void Start(string provider)
     {
-        factory = new PortalFactory(EngineData.FastRetries().With(TestProviders.AppSettings(provider)));
+        factory = new PortalFactory(TestData.FastRetries().With(TestProviders.AppSettings(provider)));
         _ = factory.Server;
     }
 

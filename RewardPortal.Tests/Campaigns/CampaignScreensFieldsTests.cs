@@ -40,7 +40,7 @@ public sealed class CampaignScreensFieldsTests : AdminComponentTest
         dialog.Find("[data-testid=reward-cost]").Change("350");
         dialog.Find("[data-testid=reward-save]").Click();
 
-        await EngineData.WaitUntilAsync(async () => (await rewards.GetAsync(tote.Id)).Cost == 350);
+        await Wait.UntilAsync(async () => (await rewards.GetAsync(tote.Id)).Cost == 350);
         Assert.Equal([spring.Id], (await rewards.GetAsync(tote.Id)).Campaigns.Select(c => c.Id));
     }
 
@@ -56,7 +56,7 @@ public sealed class CampaignScreensFieldsTests : AdminComponentTest
         await ChooseAsync(dialog, "reward-campaigns", "Loyalty programme");
         dialog.Find("[data-testid=reward-save]").Click();
 
-        await EngineData.WaitUntilAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             await using var db = Database.CreateDbContext();
             return await db.Rewards.AnyAsync(r => r.Name == "Loyal mug");
@@ -78,7 +78,7 @@ public sealed class CampaignScreensFieldsTests : AdminComponentTest
         await ChooseAsync(dialog, "adjust-campaign", "Spring referral push");
         dialog.Find("[data-testid=adjust-save]").Click();
 
-        await EngineData.WaitUntilAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             await using var db = Database.CreateDbContext();
             return await db.LedgerEntries.AnyAsync(e => e.Reason == "Referred a friend");

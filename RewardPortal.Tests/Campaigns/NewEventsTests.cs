@@ -41,7 +41,7 @@ public sealed class NewEventsTests : IAsyncLifetime
     [Theory, MemberData(nameof(Providers))]
     public async Task EachNewEventIsDeliveredWithItsData(string provider)
     {
-        factory = new PortalFactory(EngineData.FastRetries().With(TestProviders.AppSettings(provider)));
+        factory = new PortalFactory(TestData.FastRetries().With(TestProviders.AppSettings(provider)));
         _ = factory.Server;
         await factory.CreateWebhookAsync(receiver.Url(), NewEvents);
         var participants = factory.Services.GetRequiredService<ParticipantService>();
@@ -78,7 +78,7 @@ public sealed class NewEventsTests : IAsyncLifetime
     [Fact]
     public async Task AChangeThatIsRefusedWritesNoEvent()
     {
-        factory = new PortalFactory(EngineData.FastRetries());
+        factory = new PortalFactory(TestData.FastRetries());
         _ = factory.Server;
         await factory.CreateWebhookAsync(receiver.Url(), NewEvents);
         var participants = factory.Services.GetRequiredService<ParticipantService>();

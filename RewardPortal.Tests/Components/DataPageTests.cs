@@ -23,7 +23,7 @@ public sealed class DataPageTests : AdminComponentTest
         page.Find("[data-testid=keep-days]").Change("30");
         page.Find("[data-testid=save-retention]").Click();
 
-        await WaitAsync(async () => await Services.GetRequiredService<RetentionService>().KeepDaysAsync() == 30);
+        await Wait.UntilAsync(async () => await Services.GetRequiredService<RetentionService>().KeepDaysAsync() == 30);
         Assert.DoesNotContain("Keep them for", page.Markup);
     }
 
@@ -35,15 +35,5 @@ public sealed class DataPageTests : AdminComponentTest
 
         page.WaitForAssertion(() => Assert.Contains("Done: 0 of 0 events", page.Find("[data-testid=purge-status]").TextContent), TimeSpan.FromSeconds(10));
         Assert.NotNull(page.Find("[data-testid=purge-progress]"));
-    }
-
-    private static async Task WaitAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out.");
-            await Task.Delay(50);
-        }
     }
 }

@@ -32,7 +32,7 @@ public sealed class RedemptionQueuePagesTests : ComponentTest
 
         var page = Render<QueuePage>();
 
-        page.WaitForAssertion(() => Assert.Contains("Paging Person", page.Find("[data-testid=queue]").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("Ada Lovelace", page.Find("[data-testid=queue]").TextContent));
         Assert.Contains("Requested", page.Find("[data-testid=queue]").TextContent);
     }
 

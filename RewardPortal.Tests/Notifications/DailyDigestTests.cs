@@ -34,7 +34,7 @@ public sealed class DailyDigestTests : IAsyncLifetime
     }
 
     private PortalFactory NewFactory() =>
-        new(EngineData.FastRetries(delay: "00:00:00.400").With(smtp.Settings()).With(new()
+        new(TestData.FastRetries(delay: "00:00:00.400").With(smtp.Settings()).With(new()
         {
             ["Email:PublicBaseUrl"] = "https://rewards.example.com/",
             ["Program:TimeZone"] = "America/New_York",
@@ -111,7 +111,7 @@ public sealed class DailyDigestTests : IAsyncLifetime
         Assert.Contains("https://rewards.example.com/admin/redemptions/", message.HtmlBody);
         var delivery = Assert.Single(await DigestDeliveriesAsync(rule));
         Assert.Equal(EventTypes.Digest, delivery.Event!.Type);
-        await EngineData.WaitUntilAsync(async () => (await DigestDeliveriesAsync(rule)).Single().Status == DeliveryStatus.Succeeded, what: "the digest's delivery to succeed");
+        await Wait.UntilAsync(async () => (await DigestDeliveriesAsync(rule)).Single().Status == DeliveryStatus.Succeeded, what: "the digest's delivery to succeed");
         Assert.Single((await DigestDeliveriesAsync(rule)).Single().Attempts);
     }
 

@@ -18,7 +18,7 @@ public sealed class EmailNotificationTests : IAsyncLifetime
         if (SmtpServerFixture.MissingReason is not null && Environment.GetEnvironmentVariable("CI") != "true")
             return;
         await smtp.InitializeAsync();
-        factory = new PortalFactory(EngineData.FastRetries(delay: "00:00:00.400").With(smtp.Settings()).With(new() { ["Email:PublicBaseUrl"] = "https://rewards.example.com/" }));
+        factory = new PortalFactory(TestData.FastRetries(delay: "00:00:00.400").With(smtp.Settings()).With(new() { ["Email:PublicBaseUrl"] = "https://rewards.example.com/" }));
         _ = factory.Server;
     }
 
@@ -136,7 +136,7 @@ public sealed class EmailNotificationTests : IAsyncLifetime
         await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => factory.RedeemAsync(participant, reward)));
 
         Assert.Equal(30, (await smtp.WaitForAsync(30)).Select(m => m.MessageId).Distinct().Count());
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(notification.Id)).All(d => d.Status == DeliveryStatus.Succeeded));
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(notification.Id)).All(d => d.Status == DeliveryStatus.Succeeded));
     }
 
     [SmtpFact]
@@ -147,13 +147,13 @@ public sealed class EmailNotificationTests : IAsyncLifetime
         await smtp.StopAsync();
 
         await factory.RedeemAsync(await factory.CreateParticipantAsync(), await factory.CreateRewardAsync(RewardType.Custom));
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(notification.Id)).Single().Attempts.Count >= 2,
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(notification.Id)).Single().Attempts.Count >= 2,
             what: "two failed attempts");
         await smtp.StartAsync();
 
         var message = Assert.Single(await smtp.WaitForAsync(1));
         Assert.Equal("fulfilment@team.test", message.To.Mailboxes.Single().Address);
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(notification.Id)).Single().Status == DeliveryStatus.Succeeded);
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(notification.Id)).Single().Status == DeliveryStatus.Succeeded);
         var attempts = (await factory.DeliveriesAsync(notification.Id)).Single().Attempts.OrderBy(a => a.Id).ToList();
         Assert.All(attempts.SkipLast(1), a => Assert.StartsWith("SMTP:", a.Error));
         Assert.True(attempts[^1].Succeeded);

@@ -21,7 +21,7 @@ public sealed class ParticipantEmailTests : IAsyncLifetime
         if (SmtpServerFixture.MissingReason is not null && Environment.GetEnvironmentVariable("CI") != "true")
             return;
         await smtp.InitializeAsync();
-        factory = new PortalFactory(EngineData.FastRetries(delay: "00:00:00.400").With(smtp.Settings()).With(new()
+        factory = new PortalFactory(TestData.FastRetries(delay: "00:00:00.400").With(smtp.Settings()).With(new()
         {
             ["Email:PublicBaseUrl"] = "https://rewards.example.com/",
             ["Program:CashCurrency"] = "EUR",
@@ -105,7 +105,7 @@ public sealed class ParticipantEmailTests : IAsyncLifetime
 
         await Decisions.FulfilAsync(redemption.Id, "Shipped", "team@test");
 
-        await EngineData.WaitUntilAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             await using var db = await factory.CreateDbContextAsync();
             return db.Deliveries.Count(d => d.Status == Core.Deliveries.DeliveryStatus.Succeeded) == 2;

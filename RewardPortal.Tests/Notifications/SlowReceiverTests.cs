@@ -13,7 +13,7 @@ public sealed class SlowReceiverTests
         await using var slow = await WebhookReceiver.StartAsync();
         await using var fast = await WebhookReceiver.StartAsync();
         slow.Respond = (_, _) => new Reply(200, Delay: TimeSpan.FromSeconds(10));
-        await using var factory = new PortalFactory(EngineData.FastRetries(timeout: "00:00:01.500")
+        await using var factory = new PortalFactory(TestData.FastRetries(timeout: "00:00:01.500")
             .With(new() { ["Webhooks:MaxConcurrencyPerEndpoint"] = "2", ["Webhooks:MaxConcurrency"] = "8" }));
         _ = factory.Server;
         var slowHook = await factory.CreateWebhookAsync(slow.Url(), EventTypes.ParticipantCreated);
@@ -30,7 +30,7 @@ public sealed class SlowReceiverTests
         Assert.True(slow.Requests.Count(r => r.ArrivedAt <= lastFast) <= 2, "the slow receiver never had more than its lane's 2 attempts in flight");
 
         // The slow receiver's attempts time out and are retried; nothing is lost.
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(slowHook.Id)).Any(d => d.Attempts.Any(a => a.Error!.Contains("No answer within 1.5 s"))),
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(slowHook.Id)).Any(d => d.Attempts.Any(a => a.Error!.Contains("No answer within 1.5 s"))),
             TimeSpan.FromSeconds(10), "a timed-out attempt to be logged");
         Assert.All(await factory.DeliveriesAsync(slowHook.Id), d => Assert.NotEqual(DeliveryStatus.Succeeded, d.Status));
     }

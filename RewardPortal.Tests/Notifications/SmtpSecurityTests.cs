@@ -33,7 +33,7 @@ public sealed class SmtpSecurityTests : IAsyncLifetime
     /// <param name="security">Null leaves appsettings.json's default in place.</param>
     private PortalFactory Start(string? security)
     {
-        var settings = EngineData.FastRetries(delay: "00:00:00.400").With(new()
+        var settings = TestData.FastRetries(delay: "00:00:00.400").With(new()
         {
             ["Email:Smtp:Host"] = "127.0.0.1",
             ["Email:Smtp:Port"] = smtp.Port.ToString(),
@@ -60,7 +60,7 @@ public sealed class SmtpSecurityTests : IAsyncLifetime
 
         var notificationId = await RedeemWithAnEmailNotificationAsync(portal);
 
-        await EngineData.WaitUntilAsync(async () => (await portal.DeliveriesAsync(notificationId)).Single().Attempts.Count >= 1, what: "an attempt");
+        await Wait.UntilAsync(async () => (await portal.DeliveriesAsync(notificationId)).Single().Attempts.Count >= 1, what: "an attempt");
         Assert.Empty(smtp.Logins());
         Assert.Empty(smtp.Messages());
         var delivery = (await portal.DeliveriesAsync(notificationId)).Single();

@@ -18,7 +18,7 @@ public sealed class SsrfTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        factory = new PortalFactory(EngineData.FastRetries().With(new() { ["Webhooks:AllowPrivateNetworks"] = "false" }));
+        factory = new PortalFactory(TestData.FastRetries().With(new() { ["Webhooks:AllowPrivateNetworks"] = "false" }));
         _ = factory.Server;
         return Task.CompletedTask;
     }
@@ -61,7 +61,7 @@ public sealed class SsrfTests : IAsyncLifetime
 
         await factory.CreateParticipantAsync();
 
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(notificationId)).SingleOrDefault()?.Status == DeliveryStatus.Failed,
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(notificationId)).SingleOrDefault()?.Status == DeliveryStatus.Failed,
             what: "the delivery to fail");
         var delivery = (await factory.DeliveriesAsync(notificationId)).Single();
         Assert.StartsWith("Refused: 127.0.0.1 resolves to 127.0.0.1", Assert.Single(delivery.Attempts).Error);
@@ -79,12 +79,12 @@ public sealed class SsrfTests : IAsyncLifetime
 
         await factory.CreateParticipantAsync();
 
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(notificationId)).SingleOrDefault()?.Status == DeliveryStatus.Failed,
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(notificationId)).SingleOrDefault()?.Status == DeliveryStatus.Failed,
             what: "the delivery to fail");
         var attempt = Assert.Single((await factory.DeliveriesAsync(notificationId)).Single().Attempts);
         Assert.StartsWith("Refused: ", attempt.Error);
         Assert.Contains(reason, attempt.Error);
-        await EngineData.WaitUntilAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             await using var db = await factory.CreateDbContextAsync();
             return await db.Alerts.AnyAsync(a => a.Audience == Roles.Owner && a.Key!.StartsWith($"deliveries-failing:{notificationId}:"));

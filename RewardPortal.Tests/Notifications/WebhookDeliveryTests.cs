@@ -24,7 +24,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
 
     private void Start(string provider)
     {
-        factory = new PortalFactory(EngineData.FastRetries().With(TestProviders.AppSettings(provider)));
+        factory = new PortalFactory(TestData.FastRetries().With(TestProviders.AppSettings(provider)));
         _ = factory.Server;
     }
 
@@ -65,7 +65,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal("voucher_code", data.GetProperty("reward").GetProperty("type").GetString());
         Assert.Equal("HOOD-001", data.GetProperty("reward").GetProperty("metadata").GetProperty("sku").GetString());
 
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Succeeded);
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Succeeded);
         var delivery = (await factory.DeliveriesAsync(webhook.Id)).Single();
         Assert.Equal(request.Id, delivery.MessageId);
         var attempt = Assert.Single(delivery.Attempts);
@@ -85,7 +85,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         var requests = await receiver.WaitForAsync(3);
         Assert.Single(requests.Select(r => r.Id).Distinct());
         Assert.All(requests, r => Assert.True(StandardWebhooks.Verify(webhook.Secret!, r)));
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Succeeded);
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Succeeded);
         var delivery = (await factory.DeliveriesAsync(webhook.Id)).Single();
         Assert.Equal(3, delivery.AttemptCount);
         Assert.Equal([503, 503, 200], delivery.Attempts.OrderBy(a => a.Id).Select(a => a.StatusCode));
@@ -151,7 +151,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
 
         var request = Assert.Single(await receiver.WaitForAsync(1));
         Assert.True(StandardWebhooks.Verify(webhook.Secret!, request));
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Succeeded);
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Succeeded);
     }
 
     [Theory, MemberData(nameof(Providers))]
@@ -165,7 +165,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         await factory.CreateParticipantAsync();
 
         await receiver.WaitForAsync(1);
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).All(d => d.Status == DeliveryStatus.Failed), what: "both deliveries to fail");
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).All(d => d.Status == DeliveryStatus.Failed), what: "both deliveries to fail");
         await using var db = await factory.CreateDbContextAsync();
         var notification = await db.Notifications.SingleAsync(n => n.Id == webhook.Id);
         Assert.False(notification.IsEnabled);
@@ -174,7 +174,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Contains(deliveries, d => d.LastStatusCode == 410 && d.Attempts.Count == 1);
         Assert.Contains(deliveries, d => d.Attempts.Count == 0 && d.LastError!.Contains("410 Gone"));
         Assert.Single(receiver.Requests);
-        await EngineData.WaitUntilAsync(async () => (await AlertsAsync()).Count > 0, what: "the alert");
+        await Wait.UntilAsync(async () => (await AlertsAsync()).Count > 0, what: "the alert");
         var alert = Assert.Single(await AlertsAsync());
         Assert.Equal(Roles.Owner, alert.Audience);
         Assert.Contains("410", alert.Title);
@@ -187,13 +187,13 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         receiver.Respond = (_, _) => new Reply(410, "gone for good");
         var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
         await factory.CreateParticipantAsync();
-        await EngineData.WaitUntilAsync(async () => (await AlertsAsync()).Count == 1, what: "the first alert");
+        await Wait.UntilAsync(async () => (await AlertsAsync()).Count == 1, what: "the first alert");
 
         // The Owner turns it back on at once, and the receiver is still gone: a second turning off, a second alert.
         await factory.WithServiceAsync<bool, NotificationService>(async s => { await s.SetEnabledAsync(webhook.Id, true, "test", isOwner: true); return true; });
         await factory.CreateParticipantAsync();
 
-        await EngineData.WaitUntilAsync(async () => (await AlertsAsync()).Count == 2, what: "the second alert");
+        await Wait.UntilAsync(async () => (await AlertsAsync()).Count == 2, what: "the second alert");
         Assert.Equal(2, receiver.Requests.Count);
         await using var db = await factory.CreateDbContextAsync();
         Assert.False((await db.Notifications.SingleAsync(n => n.Id == webhook.Id)).IsEnabled);
@@ -209,12 +209,12 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         await factory.CreateParticipantAsync();
         await factory.CreateParticipantAsync();
 
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)) is { Count: 2 } d && d.All(x => x.Status == DeliveryStatus.Failed),
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)) is { Count: 2 } d && d.All(x => x.Status == DeliveryStatus.Failed),
             what: "both deliveries to fail");
         var deliveries = await factory.DeliveriesAsync(webhook.Id);
         Assert.All(deliveries, d => Assert.Equal(8, d.Attempts.Count));
         Assert.Equal(16, receiver.Requests.Count);
-        await EngineData.WaitUntilAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             await using var db = await factory.CreateDbContextAsync();
             return await db.Alerts.AnyAsync(a => a.Body!.StartsWith("2 deliveries"));
@@ -227,7 +227,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal($"/admin/deliveries?notification={webhook.Id}&status=failed", alert.Link);
 
         // The alert's row is committed before its email is written: wait for the file, not just the row.
-        await EngineData.WaitUntilAsync(() => Task.FromResult(Directory.Exists(factory.PickupDirectory) && Directory.GetFiles(factory.PickupDirectory, "*.eml").Length > 0),
+        await Wait.UntilAsync(() => Task.FromResult(Directory.Exists(factory.PickupDirectory) && Directory.GetFiles(factory.PickupDirectory, "*.eml").Length > 0),
             what: "the alert's email");
         var email = MimeKit.MimeMessage.Load(Assert.Single(Directory.GetFiles(factory.PickupDirectory, "*.eml")));
         Assert.Equal(PortalFactory.OwnerEmail, email.To.Mailboxes.Single().Address);
@@ -260,7 +260,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
 
         await factory.CreateParticipantAsync();
 
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).SingleOrDefault()?.Status == DeliveryStatus.Succeeded,
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).SingleOrDefault()?.Status == DeliveryStatus.Succeeded,
             TimeSpan.FromSeconds(5), "the delivery to succeed");
         var attempt = (await factory.DeliveriesAsync(webhook.Id)).Single().Attempts.Single();
         Assert.Equal(4096, attempt.ResponseExcerpt!.Length);
@@ -293,11 +293,11 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
 
         await factory.CreateParticipantAsync();
         await receiver.WaitForAsync(1);
-        await EngineData.WaitUntilAsync(() => Task.FromResult(factory.Logs.Lines.Any(l => l.Contains("A delivery engine turn failed"))),
+        await Wait.UntilAsync(() => Task.FromResult(factory.Logs.Lines.Any(l => l.Contains("A delivery engine turn failed"))),
             what: "a failed engine turn");
         await MoveAttemptLogAsync(away: false);
 
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Succeeded,
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Succeeded,
             what: "the outcome to be recorded");
         Assert.Single((await factory.DeliveriesAsync(webhook.Id)).Single().Attempts);
         Assert.Single(receiver.Requests);

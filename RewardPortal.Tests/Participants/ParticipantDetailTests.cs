@@ -61,7 +61,7 @@ public sealed class ParticipantDetailTests : AdminComponentTest
         Dialogs.WaitForElement("[data-testid=password-save]");
         Dialogs.Find("[data-testid=password]").Change("Reset-Passw0rd!");
         Dialogs.Find("[data-testid=password-save]").Click();
-        await EngineData.WaitUntilAsync(async () => await LastAuditActionAsync() == "participant.password_reset");
+        await Wait.UntilAsync(async () => await LastAuditActionAsync() == "participant.password_reset");
 
         page.Find("[data-testid=participant-revoke-sign-in]").Click();
         Dialogs.WaitForElements("button").Single(b => b.TextContent.Trim() == "Revoke").Click();
@@ -113,7 +113,7 @@ public sealed class ParticipantDetailTests : AdminComponentTest
         dialog.Find("[data-testid=adjust-reason]").Change("Conference talk");
         dialog.Find("[data-testid=adjust-save]").Click();
 
-        await EngineData.WaitUntilAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             await using var db = Database.CreateDbContext();
             return await db.LedgerEntries.AnyAsync(e => e.Reason == "Conference talk" && e.Amount == 250);

@@ -70,7 +70,7 @@ public sealed class ParticipantDialogTests : AdminComponentTest
 
         dialog.Find("[data-testid=participant-save]").Click();
 
-        await EngineData.WaitUntilAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             await using var db = Database.CreateDbContext();
             return await db.Participants.AnyAsync(p => p.UserId != null);
@@ -94,7 +94,7 @@ public sealed class ParticipantDialogTests : AdminComponentTest
         dialog.Find("[data-testid=participant-name]").Change("Grace Hopper");
         dialog.Find("[data-testid=participant-save]").Click();
 
-        await EngineData.WaitUntilAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             await using var db = Database.CreateDbContext();
             return (await db.Participants.SingleAsync()).Name == "Grace Hopper";

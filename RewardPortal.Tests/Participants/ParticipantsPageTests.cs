@@ -88,7 +88,7 @@ public sealed class ParticipantsPageTests : AdminComponentTest
         Dialogs.Find("[data-testid=participant-email]").Change("grace@example.com");
         Dialogs.Find("[data-testid=participant-save]").Click();
 
-        await EngineData.WaitUntilAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             await using var db = Database.CreateDbContext();
             return await db.Participants.AnyAsync(p => p.Email == "grace@example.com");

@@ -32,7 +32,7 @@ public sealed class ClusterTests : IAsyncLifetime
 
     private PortalFactory StartNode(string role, Dictionary<string, string?>? more = null)
     {
-        var node = new PortalFactory(EngineData.FastRetries().With(new()
+        var node = new PortalFactory(TestData.FastRetries().With(new()
         {
             ["Database:Provider"] = "Postgres",
             ["ConnectionStrings:RewardPortal"] = connectionString,
@@ -49,7 +49,7 @@ public sealed class ClusterTests : IAsyncLifetime
     private static async Task WaitUntilListeningAsync(PortalFactory worker)
     {
         var listener = worker.Services.GetRequiredService<PostgresDeliveryListener>();
-        await EngineData.WaitUntilAsync(() => Task.FromResult(listener.IsListening), what: "the worker to listen");
+        await Wait.UntilAsync(() => Task.FromResult(listener.IsListening), what: "the worker to listen");
     }
 
     /// <summary>Commits one event with its deliveries, due at <paramref name="due"/> (now by default), and says nothing to any engine.</summary>
@@ -120,7 +120,7 @@ public sealed class ClusterTests : IAsyncLifetime
             await using var terminate = new NpgsqlCommand($"SELECT pg_terminate_backend({cut})", admin);
             await terminate.ExecuteScalarAsync();
         }
-        await EngineData.WaitUntilAsync(() => Task.FromResult(listener.IsListening && listener.ServerProcessId != cut), TimeSpan.FromSeconds(15), "the listener to reconnect");
+        await Wait.UntilAsync(() => Task.FromResult(listener.IsListening && listener.ServerProcessId != cut), TimeSpan.FromSeconds(15), "the listener to reconnect");
 
         Assert.Contains(worker.Logs.Lines, l => l.Contains("Lost the database connection that wakes the delivery engine"));
         Assert.Contains(worker.Logs.Lines, l => l.Contains("wake-up is connected again"));
@@ -152,7 +152,7 @@ public sealed class ClusterTests : IAsyncLifetime
         }
         var stopwatch = Stopwatch.StartNew();
 
-        await EngineData.WaitUntilAsync(async () => (await survivor.DeliveriesAsync(webhook.Id)).All(d => d.Status == DeliveryStatus.Succeeded),
+        await Wait.UntilAsync(async () => (await survivor.DeliveriesAsync(webhook.Id)).All(d => d.Status == DeliveryStatus.Succeeded),
             TimeSpan.FromSeconds(20), "the dead worker's deliveries to be sent");
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"taken over after {stopwatch.Elapsed.TotalSeconds:0.0} s");
         Assert.Equal(20, receiver.Requests.Count);
@@ -170,7 +170,7 @@ public sealed class ClusterTests : IAsyncLifetime
         var webId = web.Services.GetRequiredService<NodeHeartbeat>().NodeId;
         var workerId = worker.Services.GetRequiredService<NodeHeartbeat>().NodeId;
 
-        await EngineData.WaitUntilAsync(async () => (await cluster.LiveNodesAsync()).Count == 2, what: "both nodes' heartbeats");
+        await Wait.UntilAsync(async () => (await cluster.LiveNodesAsync()).Count == 2, what: "both nodes' heartbeats");
         var live = await cluster.LiveNodesAsync();
         Assert.Equal("Web", live.Single(n => n.Id == webId).Role);
         Assert.Equal("Worker", live.Single(n => n.Id == workerId).Role);
@@ -186,7 +186,7 @@ public sealed class ClusterTests : IAsyncLifetime
         var limit = new Dictionary<string, string?> { ["Api:RequestsPerMinute"] = "6" };
         var web = StartNode("Web", limit);
         var other = StartNode("All", limit);
-        await EngineData.WaitUntilAsync(() => Task.FromResult(
+        await Wait.UntilAsync(() => Task.FromResult(
             web.Services.GetRequiredService<ClusterView>().ApiNodes == 2 && other.Services.GetRequiredService<ClusterView>().ApiNodes == 2),
             what: "both nodes to see each other");
 

@@ -26,7 +26,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
 
     private PortalFactory StartNode()
     {
-        var node = new PortalFactory(EngineData.FastRetries().With(new()
+        var node = new PortalFactory(TestData.FastRetries().With(new()
         {
             ["Database:Provider"] = "Postgres",
             ["ConnectionStrings:RewardPortal"] = connectionString,
@@ -58,7 +58,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
         StartNode();
 
         var webhookId = await WriteBurstAsync(first);
-        await EngineData.WaitUntilAsync(async () => (await first.DeliveriesAsync(webhookId)).All(d => d.Status == DeliveryStatus.Succeeded),
+        await Wait.UntilAsync(async () => (await first.DeliveriesAsync(webhookId)).All(d => d.Status == DeliveryStatus.Succeeded),
             TimeSpan.FromSeconds(60), "every delivery to succeed");
 
         var deliveries = await first.DeliveriesAsync(webhookId);
@@ -80,7 +80,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
         nodes.Remove(doomed);
         await doomed.DisposeAsync();
 
-        await EngineData.WaitUntilAsync(async () => (await survivor.DeliveriesAsync(webhookId)).All(d => d.Status == DeliveryStatus.Succeeded),
+        await Wait.UntilAsync(async () => (await survivor.DeliveriesAsync(webhookId)).All(d => d.Status == DeliveryStatus.Succeeded),
             TimeSpan.FromSeconds(90), "the survivor to finish the burst");
         Assert.Equal(Burst, receiver.Requests.Select(r => r.Id).Distinct().Count());
     }
@@ -94,14 +94,14 @@ public sealed class MultiNodeTests : IAsyncLifetime
         receiver.Respond = (_, _) => new Reply(410, "gone", Delay: TimeSpan.FromMilliseconds(50));
 
         var webhookId = await WriteBurstAsync(first);
-        await EngineData.WaitUntilAsync(async () => (await first.DeliveriesAsync(webhookId)).All(d => d.Status == DeliveryStatus.Failed),
+        await Wait.UntilAsync(async () => (await first.DeliveriesAsync(webhookId)).All(d => d.Status == DeliveryStatus.Failed),
             TimeSpan.FromSeconds(60), "every delivery to fail");
 
         // Many sends were in flight on both nodes, and each came back 410.
         Assert.True((await first.DeliveriesAsync(webhookId)).Count(d => d.LastStatusCode == 410) >= 2);
         await using var db = await second.CreateDbContextAsync();
         var alerts = db.Alerts.Where(a => a.Key!.StartsWith($"webhook-gone:{webhookId}:"));
-        await EngineData.WaitUntilAsync(async () => await alerts.AnyAsync(), what: "the alert");
+        await Wait.UntilAsync(async () => await alerts.AnyAsync(), what: "the alert");
         await Task.Delay(500);
         var alert = Assert.Single(await alerts.ToListAsync());
         Assert.Contains("410 Gone", alert.Title);
@@ -128,7 +128,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
 
         await survivor.Services.GetRequiredService<DeliveryDispatcher>().DrainAsync(CancellationToken.None);
 
-        await EngineData.WaitUntilAsync(async () => (await survivor.DeliveriesAsync(webhookId.Id)).All(d => d.Status == DeliveryStatus.Succeeded),
+        await Wait.UntilAsync(async () => (await survivor.DeliveriesAsync(webhookId.Id)).All(d => d.Status == DeliveryStatus.Succeeded),
             TimeSpan.FromSeconds(30), "the orphaned deliveries to be sent");
         Assert.Equal(50, receiver.Requests.Count);
     }

@@ -114,7 +114,7 @@ public sealed class RewardsPageTests : AdminComponentTest
 
         dialog.Find("[data-testid=reward-save]").Click();
 
-        await EngineData.WaitUntilAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             await using var db = Database.CreateDbContext();
             var reward = await db.Rewards.SingleOrDefaultAsync();
@@ -149,7 +149,7 @@ public sealed class RewardsPageTests : AdminComponentTest
 
         page.Find("input[data-testid=reward-enabled]").Change(false);
 
-        await EngineData.WaitUntilAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             await using var db = Database.CreateDbContext();
             return !(await db.Rewards.SingleAsync()).IsEnabled;

@@ -17,7 +17,7 @@ public sealed class ReenableAndResendTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         receiver = await WebhookReceiver.StartAsync();
-        factory = new PortalFactory(EngineData.FastRetries());
+        factory = new PortalFactory(TestData.FastRetries());
         _ = factory.Server;
     }
 
@@ -34,7 +34,7 @@ public sealed class ReenableAndResendTests : IAsyncLifetime
         var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
         await factory.CreateParticipantAsync();
         await factory.CreateParticipantAsync();
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)) is { Count: 2 } d && d.All(x => x.Status == DeliveryStatus.Failed),
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)) is { Count: 2 } d && d.All(x => x.Status == DeliveryStatus.Failed),
             what: "two failed deliveries");
         await BackdateFirstDeliveryAsync(webhook.Id, TimeSpan.FromDays(6));
 
@@ -60,7 +60,7 @@ public sealed class ReenableAndResendTests : IAsyncLifetime
         var resent = (await receiver.WaitForAsync(requestsBefore + 2)).Skip(requestsBefore).Select(r => r.Id).Order().ToList();
         var deliveries = await factory.DeliveriesAsync(webhook.Id);
         Assert.Equal(deliveries.Select(d => d.MessageId).Order(), resent);
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).All(d => d.Status == DeliveryStatus.Succeeded),
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).All(d => d.Status == DeliveryStatus.Succeeded),
             what: "the re-sent deliveries to succeed");
         await using var db = await factory.CreateDbContextAsync();
         var notification = await db.Notifications.AsNoTracking().SingleAsync(n => n.Id == webhook.Id);

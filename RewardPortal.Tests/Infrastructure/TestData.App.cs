@@ -10,10 +10,11 @@ using RewardPortal.Core.Rewards;
 namespace RewardPortal.Tests.Infrastructure;
 
 /// <summary>
-/// Data for notification-engine tests, made through the real services (NotificationService, ParticipantService,
-/// EventRecorder) or plain rows: nothing here depends on the redemption service or the admin screens.
+/// The test-data builder's hosted-app part: a quick engine's settings, and data made through the app's real services
+/// (NotificationService, ParticipantService, EventRecorder) or its database; nothing here depends on the redemption
+/// service or the admin screens.
 /// </summary>
-public static class EngineData
+public static partial class TestData
 {
     /// <summary>Settings for a quick engine: a short timeout and a retry schedule of 8 attempts <paramref name="delay"/> apart (100 ms).</summary>
     public static Dictionary<string, string?> FastRetries(string timeout = "00:00:02", string delay = "00:00:00.100")
@@ -85,7 +86,7 @@ public static class EngineData
     {
         await using var db = await factory.CreateDbContextAsync();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var redemption = Redemption.Requested(participant.Id, reward, actor: "participant", DateTime.UtcNow);
+        var redemption = Core.Redemptions.Redemption.Requested(participant.Id, reward, actor: "participant", DateTime.UtcNow);
         redemption.VoucherCode = voucherCode;
         db.Redemptions.Add(redemption);
         await db.SaveChangesAsync();
@@ -101,17 +102,5 @@ public static class EngineData
     {
         await using var db = await factory.CreateDbContextAsync();
         return await db.Deliveries.AsNoTracking().Include(d => d.Attempts).Where(d => d.NotificationId == notificationId).OrderBy(d => d.Id).ToListAsync();
-    }
-
-    /// <summary>Polls until the condition holds; fails the test after the timeout. The one wait-until of the tests.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null, string? what = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Timed out waiting for {what ?? "the condition"}.");
-            await Task.Delay(50);
-        }
     }
 }
