@@ -9,24 +9,8 @@ using RewardPortal.Tests.Infrastructure;
 namespace RewardPortal.Tests.Deliveries;
 
 [Collection(HostedAppCollection.Name)]
-public sealed class RedeliveryTests : IAsyncLifetime
+public sealed class RedeliveryTests() : WebhookEngineTest(startAtOnce: true)
 {
-    private WebhookReceiver receiver = null!;
-    private PortalFactory factory = null!;
-
-    public async Task InitializeAsync()
-    {
-        receiver = await WebhookReceiver.StartAsync();
-        factory = new PortalFactory(TestData.FastRetries());
-        _ = factory.Server;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await factory.DisposeAsync();
-        await receiver.DisposeAsync();
-    }
-
     [Fact]
     public async Task ReSendingADeliveredWebhookSendsItAgainWithTheSameWebhookId()
     {

@@ -86,7 +86,7 @@ public static partial class TestData
     {
         await using var db = await factory.CreateDbContextAsync();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var redemption = Core.Redemptions.Redemption.Requested(participant.Id, reward, actor: "participant", DateTime.UtcNow);
+        var redemption = Redemption(participant, reward);
         redemption.VoucherCode = voucherCode;
         db.Redemptions.Add(redemption);
         await db.SaveChangesAsync();

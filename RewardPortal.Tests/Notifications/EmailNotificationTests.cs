@@ -8,27 +8,8 @@ namespace RewardPortal.Tests.Notifications;
 
 /// <summary>Fulfilment emails through MailKit into a real SMTP server (aiosmtpd), read back with MimeKit.</summary>
 [Collection(HostedAppCollection.Name)]
-public sealed class EmailNotificationTests : IAsyncLifetime
+public sealed class EmailNotificationTests() : SmtpAppTest(new() { ["Email:PublicBaseUrl"] = "https://rewards.example.com/" })
 {
-    private readonly SmtpServerFixture smtp = new();
-    private PortalFactory factory = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (SmtpServerFixture.MissingReason is not null && Environment.GetEnvironmentVariable("CI") != "true")
-            return;
-        await smtp.InitializeAsync();
-        factory = new PortalFactory(TestData.FastRetries(delay: "00:00:00.400").With(smtp.Settings()).With(new() { ["Email:PublicBaseUrl"] = "https://rewards.example.com/" }));
-        _ = factory.Server;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (factory is not null)
-            await factory.DisposeAsync();
-        await smtp.DisposeAsync();
-    }
-
     [SmtpFact]
     public async Task TheFulfilmentEmailCarriesTheParticipantTheRewardAndALinkToTheRedemption()
     {

@@ -11,31 +11,12 @@ namespace RewardPortal.Tests.Notifications;
 
 /// <summary>The participant's own emails, and one email per person per event, through a real SMTP server.</summary>
 [Collection(HostedAppCollection.Name)]
-public sealed class ParticipantEmailTests : IAsyncLifetime
+public sealed class ParticipantEmailTests() : SmtpAppTest(new()
 {
-    private readonly SmtpServerFixture smtp = new();
-    private PortalFactory factory = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (SmtpServerFixture.MissingReason is not null && Environment.GetEnvironmentVariable("CI") != "true")
-            return;
-        await smtp.InitializeAsync();
-        factory = new PortalFactory(TestData.FastRetries(delay: "00:00:00.400").With(smtp.Settings()).With(new()
-        {
-            ["Email:PublicBaseUrl"] = "https://rewards.example.com/",
-            ["Program:CashCurrency"] = "EUR",
-        }));
-        _ = factory.Server;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (factory is not null)
-            await factory.DisposeAsync();
-        await smtp.DisposeAsync();
-    }
-
+    ["Email:PublicBaseUrl"] = "https://rewards.example.com/",
+    ["Program:CashCurrency"] = "EUR",
+})
+{
     private Task<CreatedNotification> TellTheParticipantAsync(string name = "Tell the participant", params string[] teamIds) =>
         factory.WithServiceAsync<CreatedNotification, NotificationService>(s => s.CreateAsync(
             new NotificationInput(name, NotificationChannel.Email, [EventTypes.RedemptionFulfilled, EventTypes.RedemptionRefused],

@@ -13,28 +13,8 @@ namespace RewardPortal.Tests.Notifications;
 
 /// <summary>The engine's webhook deliveries, end to end, on SQLite and on PostgreSQL.</summary>
 [Collection(HostedAppCollection.Name)]
-public sealed class WebhookDeliveryTests : IAsyncLifetime
+public sealed class WebhookDeliveryTests : WebhookEngineTest
 {
-    private WebhookReceiver receiver = null!;
-    private PortalFactory factory = null!;
-
-    public static TheoryData<string> Providers() => TestProviders.All();
-
-    public async Task InitializeAsync() => receiver = await WebhookReceiver.StartAsync();
-
-    private void Start(string provider)
-    {
-        factory = new PortalFactory(TestData.FastRetries().With(TestProviders.AppSettings(provider)));
-        _ = factory.Server;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (factory is not null)
-            await factory.DisposeAsync();
-        await receiver.DisposeAsync();
-    }
-
     [Theory, MemberData(nameof(Providers))]
     public async Task ARedemptionWebhookArrivesSignedWithTheDocumentedBody(string provider)
     {

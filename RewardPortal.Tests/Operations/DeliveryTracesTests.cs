@@ -10,22 +10,8 @@ namespace RewardPortal.Tests.Operations;
 
 /// <summary>A redemption's request, its transaction and each delivery attempt share one trace, on both providers.</summary>
 [Collection(HostedAppCollection.Name)]
-public sealed class DeliveryTracesTests : IAsyncLifetime
+public sealed class DeliveryTracesTests : WebhookEngineTest
 {
-    private WebhookReceiver receiver = null!;
-    private PortalFactory factory = null!;
-
-    public static TheoryData<string> Providers() => TestProviders.All();
-
-    public async Task InitializeAsync() => receiver = await WebhookReceiver.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (factory is not null)
-            await factory.DisposeAsync();
-        await receiver.DisposeAsync();
-    }
-
     [Theory, MemberData(nameof(Providers))]
     public async Task WithTracingOnEachAttemptRecordsTheTraceOfTheRedemptionRequest(string provider)
     {
@@ -68,7 +54,7 @@ public sealed class DeliveryTracesTests : IAsyncLifetime
 
     private async Task<(long WebhookId, long RedemptionId)> RedeemThroughTheApiAsync(string provider)
     {
-        factory = new PortalFactory(TestData.FastRetries().With(TestProviders.AppSettings(provider)));
+        Start(provider);
         var webhook = await factory.CreateWebhookAsync(receiver.Url());
         var participant = await factory.CreateParticipantAsync();
         var reward = await factory.CreateRewardAsync(RewardType.Custom, webhook.Id);

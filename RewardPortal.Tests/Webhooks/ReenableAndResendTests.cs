@@ -9,24 +9,8 @@ namespace RewardPortal.Tests.Webhooks;
 
 /// <summary>A dead webhook turned off by the hourly job, then brought back through the API: the receiver gets what failed.</summary>
 [Collection(HostedAppCollection.Name)]
-public sealed class ReenableAndResendTests : IAsyncLifetime
+public sealed class ReenableAndResendTests() : WebhookEngineTest(startAtOnce: true)
 {
-    private WebhookReceiver receiver = null!;
-    private PortalFactory factory = null!;
-
-    public async Task InitializeAsync()
-    {
-        receiver = await WebhookReceiver.StartAsync();
-        factory = new PortalFactory(TestData.FastRetries());
-        _ = factory.Server;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await factory.DisposeAsync();
-        await receiver.DisposeAsync();
-    }
-
     [Fact]
     public async Task AWebhookTurnedOffAfterFiveDaysOfFailuresIsReEnabledAndItsFailedDeliveriesArriveWithTheirWebhookIds()
     {

@@ -8,43 +8,23 @@ using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
 using RewardPortal.Tests.Infrastructure;
 
-namespace RewardPortal.Tests.Postgres;
+namespace RewardPortal.Tests.Cluster;
 
 /// <summary>
 /// A Web node and a Worker node over one PostgreSQL database behave as one: a commit anywhere wakes the engine at once,
 /// retries go out when due, a silent node's work is taken over, and the API's limits hold for the cluster.
 /// </summary>
 [Collection(HostedAppCollection.Name)]
-public sealed class ClusterTests : IAsyncLifetime
+public sealed class ClusterTests : PostgresNodesTest
 {
     private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(1);
-    private readonly List<PortalFactory> nodes = [];
-    private readonly TempDirectory keyFolder = new();
-    private WebhookReceiver receiver = null!;
-    private string connectionString = null!;
 
-    public async Task InitializeAsync()
+    private PortalFactory StartNode(string role, Dictionary<string, string?>? more = null) => StartNode(new Dictionary<string, string?>
     {
-        receiver = await WebhookReceiver.StartAsync();
-        if (PostgresServer.Wanted)
-            connectionString = new PostgresTestDatabase(PostgresServer.Shared).ConnectionString;
-    }
-
-    private PortalFactory StartNode(string role, Dictionary<string, string?>? more = null)
-    {
-        var node = new PortalFactory(TestData.FastRetries().With(new()
-        {
-            ["Database:Provider"] = "Postgres",
-            ["ConnectionStrings:RewardPortal"] = connectionString,
-            ["DataProtection:KeyFile"] = keyFolder.File("master.key"),
-            ["Node:Role"] = role,
-            ["Node:HeartbeatInterval"] = "00:00:00.200",
-            ["Node:DeadAfter"] = "00:00:03",
-        }).With(more ?? []));
-        _ = node.Server;
-        nodes.Add(node);
-        return node;
-    }
+        ["Node:Role"] = role,
+        ["Node:HeartbeatInterval"] = "00:00:00.200",
+        ["Node:DeadAfter"] = "00:00:03",
+    }.With(more ?? []));
 
     private static async Task WaitUntilListeningAsync(PortalFactory worker)
     {
@@ -199,13 +179,5 @@ public sealed class ClusterTests : IAsyncLifetime
 
         Assert.Equal(6, statuses.Count(s => s == HttpStatusCode.OK));
         Assert.Equal(2, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var node in nodes)
-            await node.DisposeAsync();
-        keyFolder.Dispose();
-        await receiver.DisposeAsync();
     }
 }

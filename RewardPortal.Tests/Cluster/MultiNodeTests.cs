@@ -4,39 +4,13 @@ using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
 using RewardPortal.Tests.Infrastructure;
 
-namespace RewardPortal.Tests.Postgres;
+namespace RewardPortal.Tests.Cluster;
 
 /// <summary>Several nodes over one PostgreSQL database share the deliveries: each is sent by one node, none is lost.</summary>
 [Collection(HostedAppCollection.Name)]
-public sealed class MultiNodeTests : IAsyncLifetime
+public sealed class MultiNodeTests : PostgresNodesTest
 {
     private const int Burst = 600;
-    private readonly List<PortalFactory> nodes = [];
-    // Every node of one database has the same master key file, as an operator gives them.
-    private readonly TempDirectory keyFolder = new();
-    private WebhookReceiver receiver = null!;
-    private string connectionString = null!;
-
-    public async Task InitializeAsync()
-    {
-        receiver = await WebhookReceiver.StartAsync();
-        if (PostgresServer.Wanted)
-            connectionString = new PostgresTestDatabase(PostgresServer.Shared).ConnectionString;
-    }
-
-    private PortalFactory StartNode()
-    {
-        var node = new PortalFactory(TestData.FastRetries().With(new()
-        {
-            ["Database:Provider"] = "Postgres",
-            ["ConnectionStrings:RewardPortal"] = connectionString,
-            ["DataProtection:KeyFile"] = keyFolder.File("master.key"),
-        }));
-        _ = node.Server;
-        nodes.Add(node);
-        return node;
-    }
-
     /// <summary>Writes a burst of events in one transaction, as a busy program would, and tells every node.</summary>
     private async Task<long> WriteBurstAsync(PortalFactory node)
     {
@@ -131,13 +105,5 @@ public sealed class MultiNodeTests : IAsyncLifetime
         await Wait.UntilAsync(async () => (await survivor.DeliveriesAsync(webhookId.Id)).All(d => d.Status == DeliveryStatus.Succeeded),
             TimeSpan.FromSeconds(30), "the orphaned deliveries to be sent");
         Assert.Equal(50, receiver.Requests.Count);
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var node in nodes)
-            await node.DisposeAsync();
-        keyFolder.Dispose();
-        await receiver.DisposeAsync();
     }
 }
