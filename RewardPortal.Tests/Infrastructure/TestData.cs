@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Data;
+using RewardPortal.Core.Identity;
 using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Participants;
 using RewardPortal.Core.Redemptions;
@@ -9,11 +10,19 @@ namespace RewardPortal.Tests.Infrastructure;
 
 /// <summary>
 /// The one test-data builder. This part writes plain rows into a database (an open context, or a factory for one context a
-/// row); <c>TestData.App.cs</c> goes through a hosted app's services; users come from <see cref="TestUsers"/>.
+/// row); <c>TestData.App.cs</c> goes through a hosted app's services. A user who signs in comes from <see cref="TestUsers"/>;
+/// <see cref="User"/> is only the row, for tests over a bare database.
 /// Redemptions are made by Core's <see cref="Core.Redemptions.Redemption.Requested"/>, as the redemption service makes them.
 /// </summary>
 public static partial class TestData
 {
+    /// <summary>A user's row alone (no password, no role), for tests over a bare database, where Identity is not hosted.</summary>
+    public static AppUser User(string email, string? id = null, string name = "") => new()
+    {
+        Id = id ?? Guid.NewGuid().ToString(), UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email,
+        NormalizedEmail = email.ToUpperInvariant(), DisplayName = name, CreatedAt = DateTime.UtcNow,
+    };
+
     public static async Task<Participant> ParticipantAsync(this RewardPortalDbContext db, long points = 0, long cashMinor = 0,
         bool suspended = false, PostalAddress? address = null)
     {

@@ -14,7 +14,7 @@ public sealed class ApiKeysPageTests : ComponentTest
     {
         await using (var db = Database.CreateDbContext())
         {
-            db.Users.Add(new AppUser { Id = "owner@test.local", UserName = "owner@test.local", Email = "owner@test.local" });
+            db.Users.Add(TestData.User("owner@test.local", id: "owner@test.local"));
             await db.SaveChangesAsync();
         }
         SignInAs("owner@test.local", Roles.Owner);

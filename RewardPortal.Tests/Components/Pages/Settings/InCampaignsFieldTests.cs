@@ -20,7 +20,7 @@ public sealed class InCampaignsFieldTests : ComponentTest
         await using (var db = Database.CreateDbContext())
         {
             var spring = new Campaign { Name = "Spring referral push", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
-            db.Users.Add(new AppUser { Id = "tina", UserName = "tina@example.com", Email = "tina@example.com", DisplayName = "Tina" });
+            db.Users.Add(TestData.User("tina@example.com", id: "tina", name: "Tina"));
             var roleId = Guid.NewGuid().ToString();
             db.Roles.Add(new Microsoft.AspNetCore.Identity.IdentityRole(Roles.TeamMember) { Id = roleId, NormalizedName = Roles.TeamMember.ToUpperInvariant() });
             db.UserRoles.Add(new Microsoft.AspNetCore.Identity.IdentityUserRole<string> { UserId = "tina", RoleId = roleId });

@@ -24,7 +24,7 @@ public sealed class NotificationDialogTests : ComponentTest
     {
         await using (var db = Database.CreateDbContext())
         {
-            db.Users.Add(new AppUser { Id = "tina", UserName = "tina@example.com", Email = "tina@example.com", DisplayName = "Tina" });
+            db.Users.Add(TestData.User("tina@example.com", id: "tina", name: "Tina"));
             await db.SaveChangesAsync();
             var roleId = Guid.NewGuid().ToString();
             db.Roles.Add(new Microsoft.AspNetCore.Identity.IdentityRole(Roles.TeamMember) { Id = roleId, NormalizedName = Roles.TeamMember.ToUpperInvariant() });
