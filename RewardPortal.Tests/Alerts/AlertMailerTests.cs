@@ -20,7 +20,7 @@ public sealed class AlertMailerTests : IDisposable
             foreach (var role in new[] { Roles.Owner, Roles.Admin, Roles.TeamMember })
             {
                 db.Roles.Add(new() { Id = role, Name = role, NormalizedName = role.ToUpperInvariant() });
-                db.Users.Add(new AppUser { Id = role, UserName = $"{role}@example.com", Email = $"{role}@example.com", DisplayName = role });
+                db.Users.Add(TestData.User($"{role}@example.com", id: role, name: role));
                 db.UserRoles.Add(new() { UserId = role, RoleId = role });
             }
             db.Alerts.Add(new Alert { At = DateTime.UtcNow, Title = "Coffee is running low", Body = "2 of 20 codes left.", Link = "/admin/rewards", Audience = Roles.Admin });
@@ -47,7 +47,7 @@ public sealed class AlertMailerTests : IDisposable
         await using (var db = database.CreateDbContext())
         {
             db.Roles.Add(new() { Id = Roles.Owner, Name = Roles.Owner, NormalizedName = Roles.Owner.ToUpperInvariant() });
-            db.Users.Add(new AppUser { Id = "owner", UserName = "owner@example.com", Email = "owner@example.com", DisplayName = "Owner" });
+            db.Users.Add(TestData.User("owner@example.com", id: "owner", name: "Owner"));
             db.UserRoles.Add(new() { UserId = "owner", RoleId = Roles.Owner });
             for (var i = 0; i < 5; i++)
                 db.Alerts.Add(new Alert { At = DateTime.UtcNow, Title = $"Alert {i}", Audience = Roles.Owner });

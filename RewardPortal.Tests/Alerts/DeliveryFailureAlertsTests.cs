@@ -74,7 +74,7 @@ public sealed class DeliveryFailureAlertsTests : IDisposable
     {
         await using var db = await database.CreateDbContextAsync();
         db.Roles.Add(new() { Id = Roles.Owner, Name = Roles.Owner, NormalizedName = Roles.Owner.ToUpperInvariant() });
-        db.Users.Add(new AppUser { Id = "owner", UserName = "owner@example.com", Email = "owner@example.com", DisplayName = "Owner" });
+        db.Users.Add(TestData.User("owner@example.com", id: "owner", name: "Owner"));
         db.UserRoles.Add(new() { UserId = "owner", RoleId = Roles.Owner });
         var notifications = Enumerable.Range(1, webhooks).Select(i => new Notification
         {

@@ -95,7 +95,7 @@ public sealed class ApiKeyAuthenticatorTests : IDisposable
     private async Task<long> CreateKeyAsync()
     {
         await using var db = database.CreateDbContext();
-        var user = new AppUser { UserName = "vendor@test.local", Email = "vendor@test.local", CreatedAt = DateTime.UtcNow };
+        var user = TestData.User("vendor@test.local");
         var role = new IdentityRole(Roles.Admin) { NormalizedName = Roles.Admin.ToUpperInvariant() };
         db.Users.Add(user);
         db.Roles.Add(role);

@@ -11,28 +11,8 @@ namespace RewardPortal.Tests.Campaigns;
 
 /// <summary>"In campaign(s)" on notifications, and rewards limited to campaigns, on SQLite and on PostgreSQL.</summary>
 [Collection(HostedAppCollection.Name)]
-public sealed class CampaignRoutingTests : IAsyncLifetime
+public sealed class CampaignRoutingTests : WebhookEngineTest
 {
-    private WebhookReceiver receiver = null!;
-    private PortalFactory factory = null!;
-
-    public static TheoryData<string> Providers() => TestProviders.All();
-
-    public async Task InitializeAsync() => receiver = await WebhookReceiver.StartAsync();
-
-    private void Start(string provider)
-    {
-        factory = new PortalFactory(EngineData.FastRetries().With(TestProviders.AppSettings(provider)));
-        _ = factory.Server;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (factory is not null)
-            await factory.DisposeAsync();
-        await receiver.DisposeAsync();
-    }
-
     [Theory, MemberData(nameof(Providers))]
     public async Task ANotificationForCampaignAGetsAsRedemptionsAndNotBsAndAllGetsEveryOne(string provider)
     {

@@ -17,32 +17,17 @@ namespace RewardPortal.Tests.Campaigns;
 /// each written with its change (a change refused writes none) and delivered.
 /// </summary>
 [Collection(HostedAppCollection.Name)]
-public sealed class NewEventsTests : IAsyncLifetime
+public sealed class NewEventsTests : WebhookEngineTest
 {
     private static readonly string[] NewEvents =
     [
         EventTypes.ParticipantUpdated, EventTypes.ParticipantStatusChanged, EventTypes.ParticipantAddedToCampaign, EventTypes.PointsAdjusted, EventTypes.PayoutCreated,
     ];
 
-    private WebhookReceiver receiver = null!;
-    private PortalFactory factory = null!;
-
-    public static TheoryData<string> Providers() => TestProviders.All();
-
-    public async Task InitializeAsync() => receiver = await WebhookReceiver.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (factory is not null)
-            await factory.DisposeAsync();
-        await receiver.DisposeAsync();
-    }
-
     [Theory, MemberData(nameof(Providers))]
     public async Task EachNewEventIsDeliveredWithItsData(string provider)
     {
-        factory = new PortalFactory(EngineData.FastRetries().With(TestProviders.AppSettings(provider)));
-        _ = factory.Server;
+        Start(provider);
         await factory.CreateWebhookAsync(receiver.Url(), NewEvents);
         var participants = factory.Services.GetRequiredService<ParticipantService>();
         var ada = await factory.RichParticipantAsync("Ada");
@@ -78,8 +63,7 @@ public sealed class NewEventsTests : IAsyncLifetime
     [Fact]
     public async Task AChangeThatIsRefusedWritesNoEvent()
     {
-        factory = new PortalFactory(EngineData.FastRetries());
-        _ = factory.Server;
+        Start();
         await factory.CreateWebhookAsync(receiver.Url(), NewEvents);
         var participants = factory.Services.GetRequiredService<ParticipantService>();
         var ada = await factory.CreateParticipantAsync("Ada");

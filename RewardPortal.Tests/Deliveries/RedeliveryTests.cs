@@ -9,30 +9,14 @@ using RewardPortal.Tests.Infrastructure;
 namespace RewardPortal.Tests.Deliveries;
 
 [Collection(HostedAppCollection.Name)]
-public sealed class RedeliveryTests : IAsyncLifetime
+public sealed class RedeliveryTests() : WebhookEngineTest(startAtOnce: true)
 {
-    private WebhookReceiver receiver = null!;
-    private PortalFactory factory = null!;
-
-    public async Task InitializeAsync()
-    {
-        receiver = await WebhookReceiver.StartAsync();
-        factory = new PortalFactory(EngineData.FastRetries());
-        _ = factory.Server;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await factory.DisposeAsync();
-        await receiver.DisposeAsync();
-    }
-
     [Fact]
     public async Task ReSendingADeliveredWebhookSendsItAgainWithTheSameWebhookId()
     {
         var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
         await factory.CreateParticipantAsync();
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Succeeded);
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Succeeded);
         var delivery = (await factory.DeliveriesAsync(webhook.Id)).Single();
 
         await factory.WithServiceAsync<bool, RedeliveryService>(async s => { await s.RedeliverAsync(delivery.Id, "admin@test"); return true; });
@@ -40,7 +24,7 @@ public sealed class RedeliveryTests : IAsyncLifetime
         var requests = await receiver.WaitForAsync(2);
         Assert.Equal(delivery.MessageId, requests[1].Id);
         Assert.True(StandardWebhooks.Verify(webhook.Secret!, requests[1]));
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Attempts.Count == 2);
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Attempts.Count == 2);
         await using var db = await factory.CreateDbContextAsync();
         Assert.True(await db.AuditEntries.AnyAsync(a => a.Action == "delivery.redelivered" && a.Actor == "admin@test"));
     }
@@ -60,7 +44,7 @@ public sealed class RedeliveryTests : IAsyncLifetime
         var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
         for (var i = 0; i < 3; i++)
             await factory.CreateParticipantAsync();
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)) is { Count: 3 } d && d.All(x => x.Status == DeliveryStatus.Failed),
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)) is { Count: 3 } d && d.All(x => x.Status == DeliveryStatus.Failed),
             what: "three failed deliveries");
         receiver.Respond = (_, _) => new Reply(200, "recovered");
 
@@ -69,9 +53,9 @@ public sealed class RedeliveryTests : IAsyncLifetime
         var jobId = service.StartRedeliverFailed(DateTime.UtcNow.AddHours(-1), notificationId: null, "owner@test");
 
         RedeliveryProgress? progress = null;
-        await EngineData.WaitUntilAsync(() => Task.FromResult((progress = service.Progress(jobId)) is { Finished: true }), what: "the job to finish");
+        await Wait.UntilAsync(() => Task.FromResult((progress = service.Progress(jobId)) is { Finished: true }), what: "the job to finish");
         Assert.Equal(new RedeliveryProgress(3, 3, "Succeeded"), progress);
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).All(d => d.Status == DeliveryStatus.Succeeded),
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).All(d => d.Status == DeliveryStatus.Succeeded),
             what: "the re-sent deliveries to succeed");
         var recovered = receiver.Requests.Where(r => receiver.Requests.Count(x => x.Id == r.Id) == 9).Select(r => r.Id).Distinct();
         Assert.Equal(3, recovered.Count());
@@ -82,7 +66,7 @@ public sealed class RedeliveryTests : IAsyncLifetime
     {
         var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
         await factory.CreateParticipantAsync();
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Succeeded);
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Succeeded);
 
         await factory.WithServiceAsync<bool, NotificationService>(async s => { await s.DeleteAsync(webhook.Id, "owner@test", isOwner: true); return true; });
         await factory.CreateParticipantAsync();

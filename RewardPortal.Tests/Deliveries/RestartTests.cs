@@ -15,7 +15,7 @@ public sealed class RestartTests
         // The first run's attempt hangs until the app stops in the middle of it; after the restart the receiver answers.
         var firstRun = true;
         receiver.Respond = (_, _) => firstRun ? new Reply(200, Delay: TimeSpan.FromSeconds(30)) : new Reply(200, "back");
-        var settings = EngineData.FastRetries(timeout: "00:00:30");
+        var settings = TestData.FastRetries(timeout: "00:00:30");
 
         long webhookId;
         string secret;
@@ -35,7 +35,7 @@ public sealed class RestartTests
         var requests = await receiver.WaitForAsync(2);
         Assert.Equal(requests[0].Id, requests[1].Id);
         Assert.True(StandardWebhooks.Verify(secret, requests[1]));
-        await EngineData.WaitUntilAsync(async () => (await second.DeliveriesAsync(webhookId)).Single().Status == DeliveryStatus.Succeeded);
+        await Wait.UntilAsync(async () => (await second.DeliveriesAsync(webhookId)).Single().Status == DeliveryStatus.Succeeded);
         var delivery = (await second.DeliveriesAsync(webhookId)).Single();
         Assert.Equal("back", Assert.Single(delivery.Attempts).ResponseExcerpt);
     }
@@ -45,7 +45,7 @@ public sealed class RestartTests
     {
         using var directory = new TempDirectory();
         await using var receiver = await WebhookReceiver.StartAsync();
-        var settings = EngineData.FastRetries();
+        var settings = TestData.FastRetries();
         var webhookId = await WriteWithoutEngineAsync(directory, settings, receiver, participants: 1);
         // As a killed engine leaves its work: claimed, with minutes to go on the lease and no one to give it back.
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={directory.File("portal.db")}"))
@@ -63,7 +63,7 @@ public sealed class RestartTests
         _ = restarted.Server;
 
         Assert.Single(await receiver.WaitForAsync(1));
-        await EngineData.WaitUntilAsync(async () => (await restarted.DeliveriesAsync(webhookId)).Single().Status == DeliveryStatus.Succeeded);
+        await Wait.UntilAsync(async () => (await restarted.DeliveriesAsync(webhookId)).Single().Status == DeliveryStatus.Succeeded);
         Assert.Contains(restarted.Logs.Lines, l => l.Contains("Took back 1 deliveries claimed by an engine that stopped"));
     }
 
@@ -72,14 +72,14 @@ public sealed class RestartTests
     {
         using var directory = new TempDirectory();
         await using var receiver = await WebhookReceiver.StartAsync();
-        var settings = EngineData.FastRetries();
+        var settings = TestData.FastRetries();
         var webhookId = await WriteWithoutEngineAsync(directory, settings, receiver, participants: 3);
 
         await using var worker = new PortalFactory(settings, directory);
         _ = worker.Server;
 
         Assert.Equal(3, (await receiver.WaitForAsync(3)).Select(r => r.Id).Distinct().Count());
-        await EngineData.WaitUntilAsync(async () => (await worker.DeliveriesAsync(webhookId)).All(d => d.Status == DeliveryStatus.Succeeded));
+        await Wait.UntilAsync(async () => (await worker.DeliveriesAsync(webhookId)).All(d => d.Status == DeliveryStatus.Succeeded));
     }
 
     /// <summary>A web-only node (no engine) writes a webhook and its deliveries, then stops: nothing was sent.</summary>

@@ -108,7 +108,7 @@ public sealed class JourneyTests
         await BrowserSession.ScreenshotAsync(participant, "my-redemptions-fulfilled");
 
         // The Deliveries page shows both deliveries of the request succeeded.
-        await EngineData.WaitUntilAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             await using var db = await factory.CreateDbContextAsync();
             return await db.Deliveries.CountAsync(d => d.Status == Core.Deliveries.DeliveryStatus.Succeeded) >= 2;

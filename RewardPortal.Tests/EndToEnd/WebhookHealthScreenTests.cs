@@ -16,7 +16,7 @@ public sealed class WebhookHealthScreenTests
     public async Task TheOwnerSeesEachWebhooksHealthAndBringsATurnedOffOneBackWithWhatFailed()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        using var factory = new PortalFactory(EngineData.FastRetries());
+        using var factory = new PortalFactory(TestData.FastRetries());
         var address = factory.StartOnRealPort();
         var now = DateTime.UtcNow;
         var scene = new WebhookHealthScene(factory.Services.GetRequiredService<IDbContextFactory<RewardPortalDbContext>>());
@@ -49,7 +49,7 @@ public sealed class WebhookHealthScreenTests
         await page.GetByTestId("reenable-confirm").ClickAsync();
         await Assertions.Expect(page.GetByTestId("reenable")).ToHaveCountAsync(0);
 
-        await EngineData.WaitUntilAsync(() => Task.FromResult(receiver.Requests.Count(r => r.Path == "/crm") == 122), what: "the 122 re-sent deliveries");
+        await Wait.UntilAsync(() => Task.FromResult(receiver.Requests.Count(r => r.Path == "/crm") == 122), what: "the 122 re-sent deliveries");
 
         var phone = await browser.NewPageAsync(phone: true);
         await BrowserSession.SignInAsync(phone, PortalFactory.OwnerEmail, PortalFactory.OwnerPassword);

@@ -12,7 +12,7 @@ namespace RewardPortal.Tests.Events;
 public sealed class PublishedWebhookSchemaTests : IAsyncLifetime
 {
     private WebhookReceiver receiver = null!;
-    private readonly PortalFactory factory = new(EngineData.FastRetries());
+    private readonly PortalFactory factory = new(TestData.FastRetries());
 
     public async Task InitializeAsync() => receiver = await WebhookReceiver.StartAsync();
 

@@ -15,38 +15,14 @@ namespace RewardPortal.Tests.Notifications;
 /// at 08:00 there: the one of 11 March 2026 (EDT, UTC-4) lists what happened from 12:00 UTC on the 10th to 12:00 UTC on the 11th.
 /// </summary>
 [Collection(HostedAppCollection.Name)]
-public sealed class DailyDigestTests : IAsyncLifetime
+public sealed class DailyDigestTests() : SmtpAppTest(new()
+{
+    ["Email:PublicBaseUrl"] = "https://rewards.example.com/",
+    ["Program:TimeZone"] = "America/New_York",
+})
 {
     private static readonly DateTime HourOnTheDay = new(2026, 3, 11, 12, 0, 0, DateTimeKind.Utc);
     private static readonly DateOnly Day = new(2026, 3, 11);
-
-    private readonly SmtpServerFixture smtp = new();
-    private readonly TempDirectory directory = new();
-    private PortalFactory factory = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (SmtpServerFixture.MissingReason is not null && Environment.GetEnvironmentVariable("CI") != "true")
-            return;
-        await smtp.InitializeAsync();
-        factory = NewFactory();
-        _ = factory.Server;
-    }
-
-    private PortalFactory NewFactory() =>
-        new(EngineData.FastRetries(delay: "00:00:00.400").With(smtp.Settings()).With(new()
-        {
-            ["Email:PublicBaseUrl"] = "https://rewards.example.com/",
-            ["Program:TimeZone"] = "America/New_York",
-        }), directory);
-
-    public async Task DisposeAsync()
-    {
-        if (factory is not null)
-            await factory.DisposeAsync();
-        await smtp.DisposeAsync();
-        directory.Dispose();
-    }
 
     private async Task<long> DigestRuleAsync(IReadOnlyList<string> recipients, params RewardType[] types)
     {
@@ -111,7 +87,7 @@ public sealed class DailyDigestTests : IAsyncLifetime
         Assert.Contains("https://rewards.example.com/admin/redemptions/", message.HtmlBody);
         var delivery = Assert.Single(await DigestDeliveriesAsync(rule));
         Assert.Equal(EventTypes.Digest, delivery.Event!.Type);
-        await EngineData.WaitUntilAsync(async () => (await DigestDeliveriesAsync(rule)).Single().Status == DeliveryStatus.Succeeded, what: "the digest's delivery to succeed");
+        await Wait.UntilAsync(async () => (await DigestDeliveriesAsync(rule)).Single().Status == DeliveryStatus.Succeeded, what: "the digest's delivery to succeed");
         Assert.Single((await DigestDeliveriesAsync(rule)).Single().Attempts);
     }
 

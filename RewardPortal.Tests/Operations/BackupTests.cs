@@ -44,11 +44,11 @@ public sealed partial class BackupTests
             while (!stop.IsCancellationRequested)
                 acknowledged.Enqueue((await redemptions.RedeemAsync(new RedeemRequest(participantId, reward.Id), "burst")).Redemption.Id);
         })).ToList();
-        await EngineData.WaitUntilAsync(() => Task.FromResult(acknowledged.Count >= 100));
+        await Wait.UntilAsync(() => Task.FromResult(acknowledged.Count >= 100));
 
         var beforeBackup = acknowledged.ToArray();
         var backup = await live.Services.GetRequiredService<DatabaseBackup>().BackUpAsync();
-        await EngineData.WaitUntilAsync(() => Task.FromResult(acknowledged.Count >= beforeBackup.Length + 100));
+        await Wait.UntilAsync(() => Task.FromResult(acknowledged.Count >= beforeBackup.Length + 100));
         stop.Cancel();
         await Task.WhenAll(burst);
         await live.DisposeAsync();
@@ -58,7 +58,7 @@ public sealed partial class BackupTests
         File.Copy(backup.Path, restoredDirectory.File("portal.db"));
         // The key file is backed up apart from the database, and restored with it (README, Security).
         File.Copy(original.File("master.key"), restoredDirectory.File("master.key"));
-        await using var restored = new PortalFactory(EngineData.FastRetries(), restoredDirectory);
+        await using var restored = new PortalFactory(TestData.FastRetries(), restoredDirectory);
         _ = restored.Server;
 
         await using (var db = await restored.CreateDbContextAsync())

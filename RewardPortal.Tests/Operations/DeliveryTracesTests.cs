@@ -10,22 +10,8 @@ namespace RewardPortal.Tests.Operations;
 
 /// <summary>A redemption's request, its transaction and each delivery attempt share one trace, on both providers.</summary>
 [Collection(HostedAppCollection.Name)]
-public sealed class DeliveryTracesTests : IAsyncLifetime
+public sealed class DeliveryTracesTests : WebhookEngineTest
 {
-    private WebhookReceiver receiver = null!;
-    private PortalFactory factory = null!;
-
-    public static TheoryData<string> Providers() => TestProviders.All();
-
-    public async Task InitializeAsync() => receiver = await WebhookReceiver.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (factory is not null)
-            await factory.DisposeAsync();
-        await receiver.DisposeAsync();
-    }
-
     [Theory, MemberData(nameof(Providers))]
     public async Task WithTracingOnEachAttemptRecordsTheTraceOfTheRedemptionRequest(string provider)
     {
@@ -41,14 +27,14 @@ public sealed class DeliveryTracesTests : IAsyncLifetime
 
         var (webhookId, redemptionId) = await RedeemThroughTheApiAsync(provider);
 
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhookId)).Single().Status == DeliveryStatus.Succeeded);
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhookId)).Single().Status == DeliveryStatus.Succeeded);
         var redeem = stopped.Single(a => a.OperationName == "redeem" && Equals(a.GetTagItem("rewardportal.redemption.id"), redemptionId));
         var request = redeem.Parent!;
         Assert.Equal("Microsoft.AspNetCore", request.Source.Name);
         var attempts = (await factory.DeliveriesAsync(webhookId)).Single().Attempts.OrderBy(a => a.Id).ToList();
         Assert.Equal(2, attempts.Count);
         Assert.All(attempts, a => Assert.Equal(request.TraceId.ToHexString(), a.TraceId));
-        await EngineData.WaitUntilAsync(() => Task.FromResult(stopped.Count(a => a.OperationName == "deliver" && a.TraceId == request.TraceId) == 2));
+        await Wait.UntilAsync(() => Task.FromResult(stopped.Count(a => a.OperationName == "deliver" && a.TraceId == request.TraceId) == 2));
         Assert.All(stopped.Where(a => a.OperationName == "deliver" && a.TraceId == request.TraceId), a => Assert.Equal(redeem.SpanId, a.ParentSpanId));
         // The receiver gets the trace too (W3C traceparent), to continue it if it traces.
         Assert.All(receiver.Requests, r => Assert.StartsWith($"00-{request.TraceId.ToHexString()}-", r.Header("traceparent")));
@@ -59,7 +45,7 @@ public sealed class DeliveryTracesTests : IAsyncLifetime
     {
         var (webhookId, _) = await RedeemThroughTheApiAsync(provider);
 
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhookId)).Single().Status == DeliveryStatus.Succeeded);
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhookId)).Single().Status == DeliveryStatus.Succeeded);
         Assert.Null(Assert.Single((await factory.DeliveriesAsync(webhookId)).Single().Attempts).TraceId);
         Assert.Equal("", Assert.Single(receiver.Requests).Header("traceparent"));
         await using var db = await factory.CreateDbContextAsync();
@@ -68,7 +54,7 @@ public sealed class DeliveryTracesTests : IAsyncLifetime
 
     private async Task<(long WebhookId, long RedemptionId)> RedeemThroughTheApiAsync(string provider)
     {
-        factory = new PortalFactory(EngineData.FastRetries().With(TestProviders.AppSettings(provider)));
+        Start(provider);
         var webhook = await factory.CreateWebhookAsync(receiver.Url());
         var participant = await factory.CreateParticipantAsync();
         var reward = await factory.CreateRewardAsync(RewardType.Custom, webhook.Id);

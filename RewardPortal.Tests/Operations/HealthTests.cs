@@ -68,7 +68,7 @@ public sealed class HealthTests
     public async Task ReadyTurnsUnhealthyWhenTheEngineIsStoppedWithDeliveriesDue()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var factory = new PortalFactory(EngineData.FastRetries());
+        await using var factory = new PortalFactory(TestData.FastRetries());
         var client = factory.CreateClient();
         await factory.Services.GetRequiredService<DeliveryDispatcher>().StopAsync(CancellationToken.None);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz/ready")).StatusCode);

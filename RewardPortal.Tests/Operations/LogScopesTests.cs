@@ -22,7 +22,7 @@ public sealed class LogScopesTests : IAsyncLifetime
     [Fact]
     public async Task LinesAboutARedemptionAndAFailedDeliveryCarryTheirIdsAsScopes()
     {
-        await using var factory = new JsonLogFactory(EngineData.FastRetries().With(new()
+        await using var factory = new JsonLogFactory(TestData.FastRetries().With(new()
         {
             ["Logging:Console:FormatterName"] = "json",
             ["Logging:LogLevel:RewardPortal.Core.Redemptions"] = "Debug",
@@ -38,9 +38,9 @@ public sealed class LogScopesTests : IAsyncLifetime
 
         var redemptionId = (long)(await redeemed.JsonAsync())["redemption"]!["id"]!;
         (await api.PostJsonAsync($"/api/v1/redemptions/{redemptionId}/fulfill", new { message = "Shipped" })).EnsureSuccessStatusCode();
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Failed);
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Failed);
         var delivery = (await factory.DeliveriesAsync(webhook.Id)).Single();
-        await EngineData.WaitUntilAsync(() => Task.FromResult(factory.Json.Lines.Any(l => l.Contains("failed for good"))));
+        await Wait.UntilAsync(() => Task.FromResult(factory.Json.Lines.Any(l => l.Contains("failed for good"))));
 
         var aboutRedemption = Lines(factory).Where(l => l.Scope("RedemptionId") is not null).ToList();
         Assert.Equal(2, aboutRedemption.Count);

@@ -12,7 +12,7 @@ public sealed class MetricsTests
     public async Task AScrapeAfterARedemptionFindsItsCountersAndItsDeliverysHistogram()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var factory = new PortalFactory(EngineData.FastRetries().With(new() { ["Metrics:Prometheus"] = "true" }));
+        await using var factory = new PortalFactory(TestData.FastRetries().With(new() { ["Metrics:Prometheus"] = "true" }));
         var api = factory.ApiClient();
         var webhook = await factory.CreateWebhookAsync(receiver.Url());
         var participant = (long)(await (await api.PostJsonAsync("/api/v1/participants", new { name = "Metered", email = "metered@example.com" })).JsonAsync())["id"]!;
@@ -23,11 +23,11 @@ public sealed class MetricsTests
         Assert.Equal(HttpStatusCode.Created, (await api.PostJsonAsync("/api/v1/redemptions", new { participantId = participant, rewardId = reward })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await api.PostJsonAsync("/api/v1/redemptions", new { participantId = participant, rewardId = reward })).StatusCode);
         await receiver.WaitForAsync(1);
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Succeeded);
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Succeeded);
 
         var anonymous = factory.CreateClient();
         string scrape = "";
-        await EngineData.WaitUntilAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             scrape = await anonymous.GetStringAsync("/metrics");
             return scrape.Contains("rewardportal_delivery_send_duration_seconds_bucket");

@@ -52,7 +52,7 @@ public sealed class ParticipantServiceUpdateTests : IDisposable
         var created = await participants.CreateAsync(Ada(), Actor);
         await using (var db = database.CreateDbContext())
         {
-            db.Users.Add(new AppUser { Id = "user-1", UserName = "ada@example.com", NormalizedUserName = "ADA@EXAMPLE.COM", Email = "ada@example.com", NormalizedEmail = "ADA@EXAMPLE.COM" });
+            db.Users.Add(TestData.User("ada@example.com", id: "user-1"));
             await db.SaveChangesAsync();
             await db.Participants.ExecuteUpdateAsync(s => s.SetProperty(p => p.UserId, "user-1"));
         }

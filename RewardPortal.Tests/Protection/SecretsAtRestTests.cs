@@ -46,7 +46,7 @@ public sealed class SecretsAtRestTests
     {
         using var directory = new TempDirectory();
         await using var receiver = await WebhookReceiver.StartAsync();
-        var settings = EngineData.FastRetries().With(TestProviders.AppSettings(provider));
+        var settings = TestData.FastRetries().With(TestProviders.AppSettings(provider));
         string cookie, secret;
         await using (var first = new PortalFactory(settings, directory))
         {
@@ -71,7 +71,7 @@ public sealed class SecretsAtRestTests
     {
         using var directory = new TempDirectory();
         await using var receiver = await WebhookReceiver.StartAsync();
-        var settings = EngineData.FastRetries();
+        var settings = TestData.FastRetries();
         string cookie;
         var legacySecret = WebhookSecret.New();
         await using (var first = new PortalFactory(settings, directory))

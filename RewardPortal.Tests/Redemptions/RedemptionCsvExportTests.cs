@@ -38,7 +38,7 @@ public sealed class RedemptionCsvExportTests : IDisposable
         Assert.Equal("Shipped, \"tracked\"\nin two parcels", row["Message"]);
         Assert.Equal("team@example.com", row["Decided by"]);
         Assert.Equal("2026-12-01T09:30:00Z", row["Decided at"]);
-        Assert.Equal("Paging Person", row["Participant"]);
+        Assert.Equal("Ada Lovelace", row["Participant"]);
         Assert.Equal("12 St James's Square", row["Address line 1"]);
         Assert.Equal("SW1Y 4JH", row["Postal code"]);
         Assert.Equal("M", row["Custom: T-shirt size"]);

@@ -4,6 +4,7 @@ using RewardPortal.Core.Events;
 using RewardPortal.Core.Participants;
 using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;
+using RewardPortal.Tests.Infrastructure;
 
 namespace RewardPortal.Tests.Redemptions;
 
@@ -14,8 +15,8 @@ public sealed class RedemptionDecisionTests
     public async Task ARefusalWithoutAReasonIsRefusedAndChangesNothing()
     {
         using var fixture = RedemptionFixture.For(RedemptionFixture.Sqlite);
-        var participant = await fixture.ParticipantAsync(cashMinor: 5_000);
-        var reward = await fixture.RewardAsync(RewardType.Cash, cost: 1_000, currency: Currency.Cash);
+        var participant = await fixture.Database.ParticipantAsync(cashMinor: 5_000);
+        var reward = await fixture.Database.RewardAsync(RewardType.Cash, cost: 1_000, currency: Currency.Cash);
         var redemption = (await fixture.Redemptions.RedeemAsync(new RedeemRequest(participant.Id, reward.Id), "p")).Redemption;
 
         var refused = await Assert.ThrowsAsync<PortalException>(() => fixture.Decisions.RefuseAsync(redemption.Id, "  ", "team@example.com"));
@@ -31,8 +32,8 @@ public sealed class RedemptionDecisionTests
     public async Task RefusingRefundsTheBalanceAndReturnsTheStock(string provider)
     {
         using var fixture = RedemptionFixture.For(provider);
-        var participant = await fixture.ParticipantAsync(cashMinor: 5_000);
-        var reward = await fixture.RewardAsync(RewardType.Cash, cost: 1_000, stock: 5, currency: Currency.Cash);
+        var participant = await fixture.Database.ParticipantAsync(cashMinor: 5_000);
+        var reward = await fixture.Database.RewardAsync(RewardType.Cash, cost: 1_000, stock: 5, currency: Currency.Cash);
         var redemption = (await fixture.Redemptions.RedeemAsync(new RedeemRequest(participant.Id, reward.Id), "p")).Redemption;
 
         var refused = await fixture.Decisions.RefuseAsync(redemption.Id, "  We cannot pay out to that account.  ", "team@example.com");
@@ -55,8 +56,8 @@ public sealed class RedemptionDecisionTests
     public async Task TwoTeamMembersDecidingAtOnceCannotBothWin(string provider)
     {
         using var fixture = RedemptionFixture.For(provider);
-        var participant = await fixture.ParticipantAsync(points: 1_000);
-        var reward = await fixture.RewardAsync(cost: 100);
+        var participant = await fixture.Database.ParticipantAsync(points: 1_000);
+        var reward = await fixture.Database.RewardAsync(cost: 100);
         var redemption = (await fixture.Redemptions.RedeemAsync(new RedeemRequest(participant.Id, reward.Id), "p")).Redemption;
 
         var attempts = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(async () =>
@@ -85,9 +86,9 @@ public sealed class RedemptionDecisionTests
     public async Task AVoucherCodeOnceShownIsNotReusedAfterARefusal(string provider)
     {
         using var fixture = RedemptionFixture.For(provider);
-        var first = await fixture.ParticipantAsync(points: 100);
-        var second = await fixture.ParticipantAsync(points: 100);
-        var reward = await fixture.RewardAsync(RewardType.VoucherCode, cost: 10, codes: 1);
+        var first = await fixture.Database.ParticipantAsync(points: 100);
+        var second = await fixture.Database.ParticipantAsync(points: 100);
+        var reward = await fixture.Database.RewardAsync(RewardType.VoucherCode, cost: 10, codes: 1);
         var redemption = (await fixture.Redemptions.RedeemAsync(new RedeemRequest(first.Id, reward.Id), "p")).Redemption;
 
         var decided = await Assert.ThrowsAsync<PortalException>(() => fixture.Decisions.RefuseAsync(redemption.Id, "x", "team"));

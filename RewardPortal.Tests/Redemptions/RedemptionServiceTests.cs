@@ -5,6 +5,7 @@ using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Participants;
 using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;
+using RewardPortal.Tests.Infrastructure;
 
 namespace RewardPortal.Tests.Redemptions;
 
@@ -16,8 +17,8 @@ public sealed class RedemptionServiceTests
     public async Task FiftySimultaneousRedemptionsWithBalanceForTenMakeExactlyTen(string provider)
     {
         using var fixture = RedemptionFixture.For(provider);
-        var participant = await fixture.ParticipantAsync(points: 1_000);
-        var reward = await fixture.RewardAsync(cost: 100);
+        var participant = await fixture.Database.ParticipantAsync(points: 1_000);
+        var reward = await fixture.Database.RewardAsync(cost: 100);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(async () =>
         {
@@ -38,10 +39,10 @@ public sealed class RedemptionServiceTests
     public async Task FiftyParticipantsRacingForTenVoucherCodesGetTenDistinctCodes(string provider)
     {
         using var fixture = RedemptionFixture.For(provider);
-        var reward = await fixture.RewardAsync(RewardType.VoucherCode, cost: 10, codes: 10);
+        var reward = await fixture.Database.RewardAsync(RewardType.VoucherCode, cost: 10, codes: 10);
         var participants = new List<Participant>();
         for (var i = 0; i < 50; i++)
-            participants.Add(await fixture.ParticipantAsync(points: 100));
+            participants.Add(await fixture.Database.ParticipantAsync(points: 100));
 
         var outcomes = await Task.WhenAll(participants.Select(p => Task.Run(async () =>
         {
@@ -62,8 +63,8 @@ public sealed class RedemptionServiceTests
     public async Task TheSameIdempotencyKeyReturnsTheFirstRedemptionAndChargesOnce(string provider)
     {
         using var fixture = RedemptionFixture.For(provider);
-        var participant = await fixture.ParticipantAsync(points: 1_000);
-        var reward = await fixture.RewardAsync(cost: 100);
+        var participant = await fixture.Database.ParticipantAsync(points: 1_000);
+        var reward = await fixture.Database.RewardAsync(cost: 100);
         var request = new RedeemRequest(participant.Id, reward.Id, "click-1", "api-key:1");
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => fixture.Redemptions.RedeemAsync(request, "p"))));
@@ -73,7 +74,7 @@ public sealed class RedemptionServiceTests
         await using var db = fixture.Database.CreateDbContext();
         Assert.Equal(900, (await db.Participants.SingleAsync()).PointsBalance);
 
-        var other = await fixture.RewardAsync(cost: 5);
+        var other = await fixture.Database.RewardAsync(cost: 5);
         var reused = await Assert.ThrowsAsync<PortalException>(() => fixture.Redemptions.RedeemAsync(new RedeemRequest(participant.Id, other.Id, "click-1", "api-key:1"), "p"));
         Assert.Equal(RedemptionErrors.IdempotencyKeyReused, reused.Code);
     }
@@ -83,9 +84,9 @@ public sealed class RedemptionServiceTests
     public async Task AKeyBelongsToItsCallerAndNamesOneRequestWhateverTheParticipant(string provider)
     {
         using var fixture = RedemptionFixture.For(provider);
-        var first = await fixture.ParticipantAsync(points: 1_000);
-        var second = await fixture.ParticipantAsync(points: 1_000);
-        var reward = await fixture.RewardAsync(cost: 100);
+        var first = await fixture.Database.ParticipantAsync(points: 1_000);
+        var second = await fixture.Database.ParticipantAsync(points: 1_000);
+        var reward = await fixture.Database.RewardAsync(cost: 100);
         await fixture.Redemptions.RedeemAsync(new RedeemRequest(first.Id, reward.Id, "order-9", "api-key:1"), "p");
 
         // The same caller and key for another participant: refused, not a second charge.
@@ -110,13 +111,13 @@ public sealed class RedemptionServiceTests
     public async Task EachRefusalSaysWhyAndWritesNothing(string provider)
     {
         using var fixture = RedemptionFixture.For(provider);
-        var rich = await fixture.ParticipantAsync(points: 10_000);
-        var poor = await fixture.ParticipantAsync(points: 5);
-        var suspended = await fixture.ParticipantAsync(points: 10_000, suspended: true);
-        var custom = await fixture.RewardAsync(cost: 100);
-        var disabled = await fixture.RewardAsync(cost: 1, enabled: false);
-        var soldOut = await fixture.RewardAsync(cost: 1, stock: 0);
-        var emptyPool = await fixture.RewardAsync(RewardType.VoucherCode, cost: 1);
+        var rich = await fixture.Database.ParticipantAsync(points: 10_000);
+        var poor = await fixture.Database.ParticipantAsync(points: 5);
+        var suspended = await fixture.Database.ParticipantAsync(points: 10_000, suspended: true);
+        var custom = await fixture.Database.RewardAsync(cost: 100);
+        var disabled = await fixture.Database.RewardAsync(cost: 1, enabled: false);
+        var soldOut = await fixture.Database.RewardAsync(cost: 1, stock: 0);
+        var emptyPool = await fixture.Database.RewardAsync(RewardType.VoucherCode, cost: 1);
 
         await AssertRefusedAsync(fixture, new RedeemRequest(poor.Id, custom.Id), RedemptionErrors.InsufficientBalance, "Not enough points");
         await AssertRefusedAsync(fixture, new RedeemRequest(suspended.Id, custom.Id), RedemptionErrors.ParticipantSuspended, "suspended");
@@ -144,8 +145,8 @@ public sealed class RedemptionServiceTests
     public async Task AVoucherRedemptionIsFulfilledAtOnceWithItsCodeAndBothEvents(string provider)
     {
         using var fixture = RedemptionFixture.For(provider);
-        var participant = await fixture.ParticipantAsync(points: 100);
-        var reward = await fixture.RewardAsync(RewardType.VoucherCode, cost: 10, codes: 3);
+        var participant = await fixture.Database.ParticipantAsync(points: 100);
+        var reward = await fixture.Database.RewardAsync(RewardType.VoucherCode, cost: 10, codes: 3);
 
         var result = await fixture.Redemptions.RedeemAsync(new RedeemRequest(participant.Id, reward.Id), "p");
 
@@ -162,15 +163,15 @@ public sealed class RedemptionServiceTests
     public async Task TheOutboxGetsADeliveryPerMatchingNotificationOnly(string provider)
     {
         using var fixture = RedemptionFixture.For(provider);
-        var participant = await fixture.ParticipantAsync(points: 10_000);
-        var customEmails = await fixture.NotificationAsync(NotificationChannel.Email, EventTypes.RedemptionRequested, RewardType.Custom);
-        var assignedWebhook = await fixture.NotificationAsync(NotificationChannel.Webhook);
-        var unassignedWebhook = await fixture.NotificationAsync(NotificationChannel.Webhook);
-        var disabled = await fixture.NotificationAsync(NotificationChannel.Email);
+        var participant = await fixture.Database.ParticipantAsync(points: 10_000, address: new() { Line1 = "1 Main St", City = "Springfield" });
+        var customEmails = await fixture.Database.NotificationAsync(NotificationChannel.Email, EventTypes.RedemptionRequested, RewardType.Custom);
+        var assignedWebhook = await fixture.Database.NotificationAsync(NotificationChannel.Webhook);
+        var unassignedWebhook = await fixture.Database.NotificationAsync(NotificationChannel.Webhook);
+        var disabled = await fixture.Database.NotificationAsync(NotificationChannel.Email);
         await using (var db = fixture.Database.CreateDbContext())
             await db.Notifications.Where(n => n.Id == disabled.Id).ExecuteUpdateAsync(s => s.SetProperty(n => n.IsEnabled, false));
-        var custom = await fixture.RewardAsync(cost: 10, webhooks: [assignedWebhook]);
-        var voucher = await fixture.RewardAsync(RewardType.VoucherCode, cost: 10, codes: 1);
+        var custom = await fixture.Database.RewardAsync(cost: 10, webhooks: [assignedWebhook]);
+        var voucher = await fixture.Database.RewardAsync(RewardType.VoucherCode, cost: 10, codes: 1);
 
         var customRedemption = await fixture.Redemptions.RedeemAsync(new RedeemRequest(participant.Id, custom.Id), "p");
         var voucherRedemption = await fixture.Redemptions.RedeemAsync(new RedeemRequest(participant.Id, voucher.Id), "p");
@@ -183,7 +184,7 @@ public sealed class RedemptionServiceTests
         Assert.DoesNotContain(unassignedWebhook.Id, forCustom);
         Assert.True(fixture.Signal.Count >= 2);
         var data = await check.Events.Where(e => e.RedemptionId == customRedemption.Redemption.Id).Select(e => e.DataJson).FirstAsync();
-        Assert.Contains("\"sku\":\"SKU-1\"", data);
+        Assert.Contains("\"sku\":\"X-1\"", data);
         Assert.Contains("\"line1\":\"1 Main St\"", data);
     }
 
@@ -192,8 +193,8 @@ public sealed class RedemptionServiceTests
     public async Task LowStockRaisesOneAlertNotOnePerRedemption(string provider)
     {
         using var fixture = RedemptionFixture.For(provider);
-        var participant = await fixture.ParticipantAsync(points: 10_000);
-        var reward = await fixture.RewardAsync(cost: 1, stock: 20);
+        var participant = await fixture.Database.ParticipantAsync(points: 10_000);
+        var reward = await fixture.Database.RewardAsync(cost: 1, stock: 20);
 
         for (var i = 0; i < 20; i++)
             await fixture.Redemptions.RedeemAsync(new RedeemRequest(participant.Id, reward.Id), "p");
@@ -209,8 +210,8 @@ public sealed class RedemptionServiceTests
     public async Task AVoucherPoolRunningLowRaisesOneAlert(string provider)
     {
         using var fixture = RedemptionFixture.For(provider);
-        var participant = await fixture.ParticipantAsync(points: 10_000);
-        var reward = await fixture.RewardAsync(RewardType.VoucherCode, cost: 1, codes: 20);
+        var participant = await fixture.Database.ParticipantAsync(points: 10_000);
+        var reward = await fixture.Database.RewardAsync(RewardType.VoucherCode, cost: 1, codes: 20);
 
         for (var i = 0; i < 19; i++)
             await fixture.Redemptions.RedeemAsync(new RedeemRequest(participant.Id, reward.Id), "p");

@@ -66,7 +66,7 @@ public sealed class DataPurgeTests
     [Theory, MemberData(nameof(Providers))]
     public async Task APurgeRemovesOnlyOldFinishedEventsWithTheirDeliveriesInBatchesAndKeepsThoseStillRetrying(string provider)
     {
-        await using var factory = new PortalFactory(EngineData.FastRetries().With(TestProviders.AppSettings(provider)));
+        await using var factory = new PortalFactory(TestData.FastRetries().With(TestProviders.AppSettings(provider)));
         await SeedAsync(factory);
         var reports = new Reports();
 
@@ -88,7 +88,7 @@ public sealed class DataPurgeTests
     [Theory, MemberData(nameof(Providers))]
     public async Task TheDashboardShowsTheSameHistoryAfterAPurge(string provider)
     {
-        await using var factory = new PortalFactory(EngineData.FastRetries().With(TestProviders.AppSettings(provider)));
+        await using var factory = new PortalFactory(TestData.FastRetries().With(TestProviders.AppSettings(provider)));
         await SeedAsync(factory);
         var dashboard = factory.Services.GetRequiredService<DashboardQueries>();
         var before = await dashboard.LoadAsync(90);

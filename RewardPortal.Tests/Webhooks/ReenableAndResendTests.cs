@@ -9,24 +9,8 @@ namespace RewardPortal.Tests.Webhooks;
 
 /// <summary>A dead webhook turned off by the hourly job, then brought back through the API: the receiver gets what failed.</summary>
 [Collection(HostedAppCollection.Name)]
-public sealed class ReenableAndResendTests : IAsyncLifetime
+public sealed class ReenableAndResendTests() : WebhookEngineTest(startAtOnce: true)
 {
-    private WebhookReceiver receiver = null!;
-    private PortalFactory factory = null!;
-
-    public async Task InitializeAsync()
-    {
-        receiver = await WebhookReceiver.StartAsync();
-        factory = new PortalFactory(EngineData.FastRetries());
-        _ = factory.Server;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await factory.DisposeAsync();
-        await receiver.DisposeAsync();
-    }
-
     [Fact]
     public async Task AWebhookTurnedOffAfterFiveDaysOfFailuresIsReEnabledAndItsFailedDeliveriesArriveWithTheirWebhookIds()
     {
@@ -34,7 +18,7 @@ public sealed class ReenableAndResendTests : IAsyncLifetime
         var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
         await factory.CreateParticipantAsync();
         await factory.CreateParticipantAsync();
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)) is { Count: 2 } d && d.All(x => x.Status == DeliveryStatus.Failed),
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)) is { Count: 2 } d && d.All(x => x.Status == DeliveryStatus.Failed),
             what: "two failed deliveries");
         await BackdateFirstDeliveryAsync(webhook.Id, TimeSpan.FromDays(6));
 
@@ -60,7 +44,7 @@ public sealed class ReenableAndResendTests : IAsyncLifetime
         var resent = (await receiver.WaitForAsync(requestsBefore + 2)).Skip(requestsBefore).Select(r => r.Id).Order().ToList();
         var deliveries = await factory.DeliveriesAsync(webhook.Id);
         Assert.Equal(deliveries.Select(d => d.MessageId).Order(), resent);
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).All(d => d.Status == DeliveryStatus.Succeeded),
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).All(d => d.Status == DeliveryStatus.Succeeded),
             what: "the re-sent deliveries to succeed");
         await using var db = await factory.CreateDbContextAsync();
         var notification = await db.Notifications.AsNoTracking().SingleAsync(n => n.Id == webhook.Id);

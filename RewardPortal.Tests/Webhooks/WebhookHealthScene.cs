@@ -4,6 +4,7 @@ using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Notifications;
+using RewardPortal.Tests.Infrastructure;
 
 namespace RewardPortal.Tests.Webhooks;
 
@@ -14,7 +15,7 @@ internal sealed class WebhookHealthScene(IDbContextFactory<RewardPortalDbContext
     {
         await using var db = await database.CreateDbContextAsync();
         db.Roles.Add(new() { Id = Roles.Owner, Name = Roles.Owner, NormalizedName = Roles.Owner.ToUpperInvariant() });
-        db.Users.Add(new AppUser { Id = "owner", UserName = "owner@example.com", Email = "owner@example.com", DisplayName = "Owner" });
+        db.Users.Add(TestData.User("owner@example.com", id: "owner", name: "Owner"));
         db.UserRoles.Add(new() { UserId = "owner", RoleId = Roles.Owner });
         await db.SaveChangesAsync();
     }

@@ -28,7 +28,7 @@ public sealed class SqliteBackgroundCheckpointTests : IDisposable
 
         WritePages(SqliteBackgroundCheckpoint.PagesBeforeCheckpoint + 200);
 
-        await EngineData.WaitUntilAsync(() => Task.FromResult(checkpoint.Completed > 0), TimeSpan.FromSeconds(20), "a background checkpoint");
+        await Wait.UntilAsync(() => Task.FromResult(checkpoint.Completed > 0), TimeSpan.FromSeconds(20), "a background checkpoint");
         // The pages are in the database file itself now, not only in the WAL.
         Assert.True(new FileInfo(Database).Length > SqliteBackgroundCheckpoint.PagesBeforeCheckpoint * PageSize);
         Assert.Equal(SqliteBackgroundCheckpoint.PagesBeforeCheckpoint + 200, Count());
