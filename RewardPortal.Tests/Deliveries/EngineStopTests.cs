@@ -17,7 +17,7 @@ public sealed class EngineStopTests
         await using var receiver = await WebhookReceiver.StartAsync();
         var hang = true;
         receiver.Respond = (_, _) => hang ? new Reply(200, Delay: TimeSpan.FromSeconds(30)) : new Reply(200);
-        var settings = EngineData.FastRetries(timeout: "00:00:30");
+        var settings = TestData.FastRetries(timeout: "00:00:30");
         var app = new PortalFactory(settings, directory);
         _ = app.Server;
         var webhookId = (await app.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated)).Id;
@@ -44,7 +44,7 @@ public sealed class EngineStopTests
 
         await using var restarted = new PortalFactory(settings, directory);
         _ = restarted.Server;
-        await EngineData.WaitUntilAsync(async () => (await restarted.DeliveriesAsync(webhookId)).Single().Status == DeliveryStatus.Succeeded,
+        await Wait.UntilAsync(async () => (await restarted.DeliveriesAsync(webhookId)).Single().Status == DeliveryStatus.Succeeded,
             TimeSpan.FromSeconds(60));
     }
 
