@@ -60,7 +60,8 @@ public sealed class RedeliveryTests : IAsyncLifetime
         var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
         for (var i = 0; i < 3; i++)
             await factory.CreateParticipantAsync();
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)) is { Count: 3 } d && d.All(x => x.Status == DeliveryStatus.Failed),
+        await EngineData.WaitUntilAsync(
+            async () => (await factory.DeliveriesAsync(webhook.Id)) is { Count: 3 } d && d.All(x => x.Status == DeliveryStatus.Failed),
             what: "three failed deliveries");
         receiver.Respond = (_, _) => new Reply(200, "recovered");
 

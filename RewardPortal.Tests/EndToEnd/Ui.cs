@@ -25,5 +25,6 @@ internal static class Ui
     }
 
     public static Task FillAsync(IPage page, string label, string value) =>
-        page.Locator($".mud-input-control:has(label:text-is('{label}')) input, .mud-input-control:has(label:text-is('{label}')) textarea").First.FillAsync(value);
+        page.Locator(
+            $".mud-input-control:has(label:text-is('{label}')) input, .mud-input-control:has(label:text-is('{label}')) textarea").First.FillAsync(value);
 }

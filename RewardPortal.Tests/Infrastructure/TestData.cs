@@ -8,11 +8,15 @@ namespace RewardPortal.Tests.Infrastructure;
 /// <summary>Rows written straight into the database, for tests about reading them.</summary>
 public static class TestData
 {
-    public static async Task<(Participant Participant, Reward Reward)> ParticipantAndRewardAsync(RewardPortalDbContext db, RewardType type = RewardType.Custom, long points = 0)
+    public static async Task<(Participant Participant, Reward Reward)> ParticipantAndRewardAsync(
+        RewardPortalDbContext db, RewardType type = RewardType.Custom, long points = 0)
     {
         var now = DateTime.UtcNow;
         var participant = new Participant { Name = "Paging Person", Email = $"p{Guid.NewGuid():N}@example.com", PointsBalance = points, CreatedAt = now };
-        var reward = new Reward { Name = $"Reward {Guid.NewGuid():N}", Type = type, Cost = 10, Metadata = new() { ["sku"] = "X-1" }, CreatedAt = now, UpdatedAt = now };
+        var reward = new Reward
+        {
+            Name = $"Reward {Guid.NewGuid():N}", Type = type, Cost = 10, Metadata = new() { ["sku"] = "X-1" }, CreatedAt = now, UpdatedAt = now,
+        };
         db.AddRange(participant, reward);
         await db.SaveChangesAsync();
         return (participant, reward);

@@ -18,7 +18,8 @@ public sealed class EmailNotificationTests : IAsyncLifetime
         if (SmtpServerFixture.MissingReason is not null && Environment.GetEnvironmentVariable("CI") != "true")
             return;
         await smtp.InitializeAsync();
-        factory = new PortalFactory(EngineData.FastRetries(delay: "00:00:00.400").With(smtp.Settings()).With(new() { ["Email:PublicBaseUrl"] = "https://rewards.example.com/" }));
+        factory = new PortalFactory(
+            EngineData.FastRetries(delay: "00:00:00.400").With(smtp.Settings()).With(new() { ["Email:PublicBaseUrl"] = "https://rewards.example.com/" }));
         _ = factory.Server;
     }
 
@@ -73,7 +74,8 @@ public sealed class EmailNotificationTests : IAsyncLifetime
         {
             await s.SaveAsync(notification.Id, Core.Email.Templates.EmailAudienceKind.Team, new Core.Email.Templates.EmailTemplate(
                 "Send {{ reward.name }} to {{ participant.name }}",
-                "<h2>Voucher {{ redemption.voucher_code }}</h2>\n<p>For {{ participant.name }}</p>\n<p><a href=\"{{ links.redemption }}\">Open it</a></p>"), "test");
+                "<h2>Voucher {{ redemption.voucher_code }}</h2>\n<p>For {{ participant.name }}</p>\n"
+                    + "<p><a href=\"{{ links.redemption }}\">Open it</a></p>"), "test");
             return true;
         });
         var participant = await factory.CreateParticipantAsync("Ada <script>\"x\"</script>", "ada@participants.test");
@@ -87,7 +89,9 @@ public sealed class EmailNotificationTests : IAsyncLifetime
         Assert.Contains("<p>For Ada &lt;script&gt;&quot;x&quot;&lt;/script&gt;</p>", message.HtmlBody);
         Assert.DoesNotContain("<script>", message.HtmlBody);
         var text = message.BodyParts.OfType<TextPart>().Single(p => p.IsPlain);
-        Assert.Equal($"Voucher COFFEE-0042\n\nFor Ada <script>\"x\"</script>\n\nOpen it: https://rewards.example.com/admin/redemptions/{redemption.Id}\n", text.Text.Replace("\r\n", "\n"));
+        Assert.Equal(
+            $"Voucher COFFEE-0042\n\nFor Ada <script>\"x\"</script>\n\nOpen it: https://rewards.example.com/admin/redemptions/{redemption.Id}\n",
+            text.Text.Replace("\r\n", "\n"));
     }
 
     [SmtpFact]

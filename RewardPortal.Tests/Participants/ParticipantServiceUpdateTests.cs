@@ -16,7 +16,9 @@ public sealed class ParticipantServiceUpdateTests : IDisposable
     private readonly ParticipantService participants;
 
     public ParticipantServiceUpdateTests() =>
-        participants = new ParticipantService(database, new WriteTransactions(database, new SqliteWriteGate()), new EventRecorder(TimeProvider.System), new NoDeliverySignal(), TimeProvider.System);
+        participants = new ParticipantService(
+            database, new WriteTransactions(database, new SqliteWriteGate()), new EventRecorder(TimeProvider.System), new NoDeliverySignal(),
+            TimeProvider.System);
 
     public void Dispose() => database.Dispose();
 
@@ -40,7 +42,8 @@ public sealed class ParticipantServiceUpdateTests : IDisposable
 
         await using var db = database.CreateDbContext();
         var stored = await db.Participants.SingleAsync();
-        Assert.Equal(("Ada King", "Ockham Park", "L", "Maths"), (stored.Name, stored.Address.Line1, stored.CustomFields["T-shirt size"], stored.CustomFields["Team"]));
+        Assert.Equal(
+            ("Ada King", "Ockham Park", "L", "Maths"), (stored.Name, stored.Address.Line1, stored.CustomFields["T-shirt size"], stored.CustomFields["Team"]));
         var audit = await db.AuditEntries.OrderBy(a => a.Id).LastAsync();
         Assert.Equal("participant.updated", audit.Action);
         Assert.Equal("name: Ada Lovelace -> Ada King; address; custom fields", audit.Details);
@@ -52,7 +55,12 @@ public sealed class ParticipantServiceUpdateTests : IDisposable
         var created = await participants.CreateAsync(Ada(), Actor);
         await using (var db = database.CreateDbContext())
         {
-            db.Users.Add(new AppUser { Id = "user-1", UserName = "ada@example.com", NormalizedUserName = "ADA@EXAMPLE.COM", Email = "ada@example.com", NormalizedEmail = "ADA@EXAMPLE.COM" });
+            db.Users.Add(
+                new AppUser
+                {
+                    Id = "user-1", UserName = "ada@example.com", NormalizedUserName = "ADA@EXAMPLE.COM", Email = "ada@example.com",
+                    NormalizedEmail = "ADA@EXAMPLE.COM",
+                });
             await db.SaveChangesAsync();
             await db.Participants.ExecuteUpdateAsync(s => s.SetProperty(p => p.UserId, "user-1"));
         }

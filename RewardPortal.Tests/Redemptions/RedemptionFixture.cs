@@ -76,7 +76,8 @@ public sealed class RedemptionFixture : IDisposable
         }
         db.Rewards.Add(reward);
         await db.SaveChangesAsync();
-        db.VoucherCodes.AddRange(Enumerable.Range(1, codes).Select(i => new VoucherCode { RewardId = reward.Id, Code = $"CODE-{reward.Id}-{i:D3}", CreatedAt = now }));
+        db.VoucherCodes.AddRange(
+            Enumerable.Range(1, codes).Select(i => new VoucherCode { RewardId = reward.Id, Code = $"CODE-{reward.Id}-{i:D3}", CreatedAt = now }));
         await db.SaveChangesAsync();
         return reward;
     }

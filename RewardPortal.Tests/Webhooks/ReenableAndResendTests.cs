@@ -34,7 +34,8 @@ public sealed class ReenableAndResendTests : IAsyncLifetime
         var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
         await factory.CreateParticipantAsync();
         await factory.CreateParticipantAsync();
-        await EngineData.WaitUntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)) is { Count: 2 } d && d.All(x => x.Status == DeliveryStatus.Failed),
+        await EngineData.WaitUntilAsync(
+            async () => (await factory.DeliveriesAsync(webhook.Id)) is { Count: 2 } d && d.All(x => x.Status == DeliveryStatus.Failed),
             what: "two failed deliveries");
         await BackdateFirstDeliveryAsync(webhook.Id, TimeSpan.FromDays(6));
 
