@@ -75,7 +75,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PortalQueries>();
         services.AddSingleton<RedemptionQueries>();
         services.AddSingleton<RedemptionCsvExport>();
-        services.AddScoped<EventExampleSender>();
+        // Transient, as NotificationService: it keeps nothing between calls, so a component injects it.
+        services.AddTransient<EventExampleSender>();
         services.AddSingleton<DeliveryBacklog>();
         services.AddMetrics();
         services.AddSingleton<PortalMetrics>();
@@ -94,7 +95,8 @@ public static class CoreServiceCollectionExtensions
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:RewardPortal is empty.");
             services.AddMasterKey(configuration, contentRoot, Path.Combine(contentRoot, "App_Data"));
-            services.AddDbContextFactory<PostgresRewardPortalDbContext>((sp, o) => o.UseNpgsql(connectionString).UseSecretProtection(sp.GetRequiredService<SecretCipher>()));
+            services.AddDbContextFactory<PostgresRewardPortalDbContext>(
+                (sp, o) => o.UseNpgsql(connectionString).UseSecretProtection(sp.GetRequiredService<SecretCipher>()));
             services.AddSingleton<IDbContextFactory<RewardPortalDbContext>, ProviderDbContextFactory<PostgresRewardPortalDbContext>>();
             services.AddScoped<RewardPortalDbContext>(sp => sp.GetRequiredService<PostgresRewardPortalDbContext>());
         }
