@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using RewardPortal.Core.Campaigns;
 using Microsoft.Extensions.Logging;
+using RewardPortal.Core.Campaigns;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;

@@ -2,9 +2,9 @@ using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.Events;
-using RewardPortal.Core.Rewards;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Rewards;
 using RewardPortal.Tests.Infrastructure;
 using NotificationsPage = RewardPortal.Web.Components.Pages.Settings.Notifications;
 

@@ -1,11 +1,11 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using RewardPortal.Core.Identity;
-using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Alerts;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
+using RewardPortal.Core.Identity;
+using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Rewards;
 using RewardPortal.Tests.Infrastructure;
 

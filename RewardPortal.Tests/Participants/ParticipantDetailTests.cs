@@ -1,12 +1,12 @@
 using System.Text;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
-using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.Participants;
 using RewardPortal.Tests.Infrastructure;
 using RewardPortal.Web.Components.Pages.Admin;

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using RewardPortal.Core.Data;
 using RewardPortal.Core.Common;
+using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
