@@ -2,24 +2,24 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RewardPortal.Core.Alerts;
 using RewardPortal.Core.ApiKeys;
+using RewardPortal.Core.Auditing;
 using RewardPortal.Core.Configuration;
 using RewardPortal.Core.Dashboard;
 using RewardPortal.Core.Data;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Email;
 using RewardPortal.Core.Events;
+using RewardPortal.Core.Identity;
 using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Operations;
 using RewardPortal.Core.Participants;
+using RewardPortal.Core.Protection;
 using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;
-using RewardPortal.Core.Identity;
-using RewardPortal.Core.Operations;
-using RewardPortal.Core.Auditing;
-using RewardPortal.Core.Protection;
 using RewardPortal.Core.Seeding;
 
 namespace RewardPortal.Core;
@@ -75,7 +75,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PortalQueries>();
         services.AddSingleton<RedemptionQueries>();
         services.AddSingleton<RedemptionCsvExport>();
-        services.AddScoped<EventExampleSender>();
+        // Transient, as NotificationService: it keeps nothing between calls, so a component injects it.
+        services.AddTransient<EventExampleSender>();
         services.AddSingleton<DeliveryBacklog>();
         services.AddMetrics();
         services.AddSingleton<PortalMetrics>();
@@ -94,7 +95,8 @@ public static class CoreServiceCollectionExtensions
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:RewardPortal is empty.");
             services.AddMasterKey(configuration, contentRoot, Path.Combine(contentRoot, "App_Data"));
-            services.AddDbContextFactory<PostgresRewardPortalDbContext>((sp, o) => o.UseNpgsql(connectionString).UseSecretProtection(sp.GetRequiredService<SecretCipher>()));
+            services.AddDbContextFactory<PostgresRewardPortalDbContext>(
+                (sp, o) => o.UseNpgsql(connectionString).UseSecretProtection(sp.GetRequiredService<SecretCipher>()));
             services.AddSingleton<IDbContextFactory<RewardPortalDbContext>, ProviderDbContextFactory<PostgresRewardPortalDbContext>>();
             services.AddScoped<RewardPortalDbContext>(sp => sp.GetRequiredService<PostgresRewardPortalDbContext>());
         }

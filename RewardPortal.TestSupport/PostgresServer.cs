@@ -37,7 +37,8 @@ public sealed class PostgresServer : IAsyncDisposable
     public static bool Wanted => BinDirectory is not null || Ci.IsOn;
 
     public static string? BinDirectory => Directory.Exists("/usr/lib/postgresql")
-        ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "pg_ctl"))).Order().LastOrDefault()
+        ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
+            .Where(d => File.Exists(Path.Combine(d, "pg_ctl"))).Order().LastOrDefault()
         : null;
 
     /// <summary>The server's own database, for a caller that wants no database of its own.</summary>

@@ -22,7 +22,8 @@ public sealed record ReceivedWebhook(string Path, IReadOnlyDictionary<string, st
 }
 
 /// <summary>What the receiver answers; <see cref="Delay"/> before answering, <see cref="EndlessBody"/> streams until the caller hangs up.</summary>
-public sealed record Reply(int Status = 200, string Body = "ok", TimeSpan Delay = default, IReadOnlyDictionary<string, string>? Headers = null, bool EndlessBody = false);
+public sealed record Reply(
+    int Status = 200, string Body = "ok", TimeSpan Delay = default, IReadOnlyDictionary<string, string>? Headers = null, bool EndlessBody = false);
 
 /// <summary>
 /// A real Kestrel listener on 127.0.0.1 that records every request and answers as the test programs it.

@@ -3,7 +3,8 @@
 #   bench/compare.sh REV [RUNS] [bench options]      e.g. bench/compare.sh HEAD~1 6 --rounds 7
 # Builds both benchmarks, then runs `webhooks` alternately RUNS times each (default 6) and prints every run's median
 # engine/raw ratio and each side's median of them. One run's median moves by several points on this shared machine
-# (runs of the same code: 44 % to 57 %), so a change is judged by alternating runs, never by one.
+# (docs/benchmarks.md#judging-a-change-to-the-engine-alternate-whole-runs), so a change is judged by alternating runs,
+# never by one.
 set -euo pipefail
 rev=${1:?usage: bench/compare.sh REV [RUNS] [bench options]}
 runs=${2:-6}

@@ -13,7 +13,8 @@ namespace RewardPortal.Core.Alerts;
 /// sent, so runs that overlap (on one node or several) never mail one alert twice.
 /// </summary>
 public sealed class AlertMailer(
-    IDbContextFactory<RewardPortalDbContext> dbFactory, IMailTransport mail, NotificationEmailComposer composer, TimeProvider clock, ILogger<AlertMailer> logger)
+    IDbContextFactory<RewardPortalDbContext> dbFactory, IMailTransport mail, NotificationEmailComposer composer, TimeProvider clock,
+    ILogger<AlertMailer> logger)
 {
     /// <summary>Longer than any send; a claim older than this belongs to a node that stopped, and its alert goes out again.</summary>
     public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(5);
@@ -51,7 +52,8 @@ public sealed class AlertMailer(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Given back at once: the next run (a minute at most) tries again. The alerts stand in the app meanwhile.
-            await db.Alerts.Where(a => ids.Contains(a.Id)).ExecuteUpdateAsync(s => s.SetProperty(a => a.MailClaimedUntil, (DateTime?)null), CancellationToken.None);
+            await db.Alerts.Where(a => ids.Contains(a.Id)).ExecuteUpdateAsync(
+                s => s.SetProperty(a => a.MailClaimedUntil, (DateTime?)null), CancellationToken.None);
             logger.LogWarning(e, "Could not email {Count} alert(s); trying again on the next run.", alerts.Count);
             return;
         }

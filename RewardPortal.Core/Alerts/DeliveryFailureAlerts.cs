@@ -84,7 +84,8 @@ public sealed class DeliveryFailureAlerts(
             var body = $"Every attempt since {failingSince:u} failed (last error: {lastError ?? "none recorded"}), so the webhook was turned "
                 + "off and its queued deliveries failed; nothing new is sent to it. Once the receiver works, use \"Re-enable and re-send\" "
                 + "on the webhook in Settings > Notifications to send what failed.";
-            await RaiseAsync(db, $"webhook-auto-disabled:{notificationId}:{turnedOffAt.Ticks}", title, body, "/settings/notifications", Roles.Owner, cancellationToken);
+            await RaiseAsync(
+                db, $"webhook-auto-disabled:{notificationId}:{turnedOffAt.Ticks}", title, body, "/settings/notifications", Roles.Owner, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

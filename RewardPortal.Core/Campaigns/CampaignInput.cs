@@ -11,7 +11,8 @@ public sealed record CampaignOption(long Id, string Name, bool Active);
 
 /// <summary>One line of the campaigns list.</summary>
 public sealed record CampaignSummary(
-    long Id, string Name, string Description, DateTime? StartsAt, DateTime? EndsAt, bool Active, int Members, int Rewards, DateTime CreatedAt, DateTime UpdatedAt);
+    long Id, string Name, string Description, DateTime? StartsAt, DateTime? EndsAt, bool Active, int Members, int Rewards, DateTime CreatedAt,
+    DateTime UpdatedAt);
 
 public sealed record CampaignMemberRow(long ParticipantId, string Name, string Email, DateTime AddedAt);
 

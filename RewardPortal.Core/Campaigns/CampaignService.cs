@@ -75,7 +75,8 @@ public sealed class CampaignService(
     /// Adds participants to a campaign; those already in it are left as they are. Each one added fires
     /// participant.added_to_campaign in the same transaction. Answers how many were added.
     /// </summary>
-    public async Task<int> AddMembersAsync(long campaignId, IReadOnlyCollection<long> participantIds, string actor, CancellationToken cancellationToken = default)
+    public async Task<int> AddMembersAsync(
+        long campaignId, IReadOnlyCollection<long> participantIds, string actor, CancellationToken cancellationToken = default)
     {
         if (participantIds.Count == 0)
             throw PortalException.Invalid("Name at least one participant.", "participantIds");
@@ -102,7 +103,8 @@ public sealed class CampaignService(
     /// The membership rows and their participant.added_to_campaign events, in the caller's transaction (a CSV import runs
     /// many in one). Participants already in the campaign are skipped. The caller saves and signals.
     /// </summary>
-    public async Task<int> AddMembersInAsync(RewardPortalDbContext db, Campaign campaign, IReadOnlyCollection<long> participantIds, CancellationToken cancellationToken)
+    public async Task<int> AddMembersInAsync(
+        RewardPortalDbContext db, Campaign campaign, IReadOnlyCollection<long> participantIds, CancellationToken cancellationToken)
     {
         var already = await db.CampaignMembers.Where(m => m.CampaignId == campaign.Id && participantIds.Contains(m.ParticipantId))
             .Select(m => m.ParticipantId).ToListAsync(cancellationToken);
@@ -115,7 +117,8 @@ public sealed class CampaignService(
         foreach (var participant in participants)
             db.CampaignMembers.Add(new CampaignMember { CampaignId = campaign.Id, ParticipantId = participant.Id, AddedAt = now });
         await events.RecordAllAsync(db, EventTypes.ParticipantAddedToCampaign,
-            participants.Select(p => (new CampaignMembershipEventData(ParticipantPayload.Of(p), payload), new EventSubject(ParticipantId: p.Id, CampaignId: campaign.Id))),
+            participants.Select(
+                p => (new CampaignMembershipEventData(ParticipantPayload.Of(p), payload), new EventSubject(ParticipantId: p.Id, CampaignId: campaign.Id))),
             cancellationToken);
         return participants.Count;
     }
@@ -124,7 +127,8 @@ public sealed class CampaignService(
     public async Task RemoveMemberAsync(long campaignId, long participantId, string actor, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, cancellationToken) ?? throw PortalException.NotFound("The campaign");
+        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(
+            c => c.Id == campaignId, cancellationToken) ?? throw PortalException.NotFound("The campaign");
         var member = await db.CampaignMembers.FirstOrDefaultAsync(m => m.CampaignId == campaignId && m.ParticipantId == participantId, cancellationToken)
             ?? throw PortalException.NotFound("The participant in this campaign");
         db.CampaignMembers.Remove(member);
@@ -133,14 +137,16 @@ public sealed class CampaignService(
     }
 
     /// <summary>The campaigns of these ids, or a 422 naming <paramref name="field"/> when one does not exist.</summary>
-    public static async Task<List<Campaign>> FindAllAsync(RewardPortalDbContext db, IReadOnlyCollection<long> ids, string field, CancellationToken cancellationToken)
+    public static async Task<List<Campaign>> FindAllAsync(
+        RewardPortalDbContext db, IReadOnlyCollection<long> ids, string field, CancellationToken cancellationToken)
     {
         var wanted = ids.Distinct().ToList();
         if (wanted.Count == 0)
             return [];
         var found = await db.Campaigns.Where(c => wanted.Contains(c.Id)).ToListAsync(cancellationToken);
         if (found.Count != wanted.Count)
-            throw PortalException.Invalid($"These are not campaigns of this program: {string.Join(", ", wanted.Except(found.Select(c => c.Id)).Order())}.", field);
+            throw PortalException.Invalid(
+                $"These are not campaigns of this program: {string.Join(", ", wanted.Except(found.Select(c => c.Id)).Order())}.", field);
         return found;
     }
 

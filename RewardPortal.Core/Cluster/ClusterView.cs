@@ -16,7 +16,8 @@ public sealed class ClusterView(IDbContextFactory<RewardPortalDbContext> dbFacto
     {
         var since = clock.GetUtcNow().UtcDateTime - options.Value.DeadAfter;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.ClusterNodes.AsNoTracking().Where(n => n.LastSeenAt >= since).OrderBy(n => n.Role).ThenBy(n => n.StartedAt).ToListAsync(cancellationToken);
+        return await db.ClusterNodes.AsNoTracking().Where(n => n.LastSeenAt >= since)
+            .OrderBy(n => n.Role).ThenBy(n => n.StartedAt).ToListAsync(cancellationToken);
     }
 
     internal void Seen(IEnumerable<ClusterNode> live) => apiNodes = Math.Max(1, live.Count(n => NodeLiveness.ServesApi(n.Role)));

@@ -27,7 +27,8 @@ public sealed class PortalException(PortalErrorKind kind, string message, string
     public static PortalException Invalid(IReadOnlyDictionary<string, string> errors)
     {
         var (field, message) = errors.First();
-        return new(PortalErrorKind.Invalid, errors.Count == 1 ? message : string.Join(" ", errors.Values), field.Length == 0 ? null : field) { Errors = errors };
+        return new(
+            PortalErrorKind.Invalid, errors.Count == 1 ? message : string.Join(" ", errors.Values), field.Length == 0 ? null : field) { Errors = errors };
     }
 
     public static PortalException Conflict(string message, string? code = null) => new(PortalErrorKind.Conflict, message, code: code);

@@ -190,7 +190,8 @@ public static class DailyFiguresSql
         CREATE OR REPLACE FUNCTION daily_figures_redemptions() RETURNS trigger LANGUAGE plpgsql AS $body$
         BEGIN
             INSERT INTO "DailyFigures" AS f ({FiguresColumns})
-            SELECT ("CreatedAt" AT TIME ZONE 'UTC')::date, daily_figures_shard(("CreatedAt" AT TIME ZONE 'UTC')::date), COUNT(*), SUM(CASE WHEN "CostCurrency" = {Points} THEN "Cost" ELSE 0 END), 0, 0
+            SELECT ("CreatedAt" AT TIME ZONE 'UTC')::date, daily_figures_shard(("CreatedAt" AT TIME ZONE 'UTC')::date),
+                COUNT(*), SUM(CASE WHEN "CostCurrency" = {Points} THEN "Cost" ELSE 0 END), 0, 0
             FROM inserted GROUP BY 1 ORDER BY 1
             ON CONFLICT ("Day", "Shard") DO UPDATE SET "Redemptions" = f."Redemptions" + excluded."Redemptions",
                 "PointsRedeemed" = f."PointsRedeemed" + excluded."PointsRedeemed";

@@ -8,7 +8,10 @@ namespace RewardPortal.Core.Data;
 // Everything else in the app asks for RewardPortalDbContext.
 
 /// <remarks>
-/// <c>dotnet ef migrations add NAME --project RewardPortal.Core --startup-project RewardPortal.Web --context SqliteRewardPortalDbContext --output-dir Data/Migrations/Sqlite</c>
+/// <code>
+/// dotnet ef migrations add NAME --project RewardPortal.Core --startup-project RewardPortal.Web \
+///     --context SqliteRewardPortalDbContext --output-dir Data/Migrations/Sqlite
+/// </code>
 /// </remarks>
 public sealed class SqliteRewardPortalDbContext(DbContextOptions<SqliteRewardPortalDbContext> options) : RewardPortalDbContext(options)
 {
@@ -23,7 +26,10 @@ public sealed class SqliteRewardPortalDbContext(DbContextOptions<SqliteRewardPor
 }
 
 /// <remarks>
-/// <c>Database__Provider=Postgres dotnet ef migrations add NAME --project RewardPortal.Core --startup-project RewardPortal.Web --context PostgresRewardPortalDbContext --output-dir Data/Migrations/Postgres</c>
+/// <code>
+/// Database__Provider=Postgres dotnet ef migrations add NAME --project RewardPortal.Core --startup-project RewardPortal.Web \
+///     --context PostgresRewardPortalDbContext --output-dir Data/Migrations/Postgres
+/// </code>
 /// </remarks>
 public sealed class PostgresRewardPortalDbContext(DbContextOptions<PostgresRewardPortalDbContext> options) : RewardPortalDbContext(options)
 {

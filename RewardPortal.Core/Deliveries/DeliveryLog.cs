@@ -6,7 +6,8 @@ using RewardPortal.Core.Notifications;
 
 namespace RewardPortal.Core.Deliveries;
 
-public sealed record DeliveryFilter(DeliveryStatus? Status = null, long? NotificationId = null, DateTime? From = null, DateTime? To = null, long? CampaignId = null);
+public sealed record DeliveryFilter(
+    DeliveryStatus? Status = null, long? NotificationId = null, DateTime? From = null, DateTime? To = null, long? CampaignId = null);
 
 /// <param name="Target">Where it goes: the webhook URL, or the email addresses of the notification's recipients.</param>
 /// <param name="RedemptionId">The redemption the event is about, if it is about one.</param>
@@ -20,7 +21,8 @@ public sealed record DeliveryAttemptRow(long Id, DateTime StartedAt, int Duratio
 /// <summary>The delivery log, newest first: the Deliveries page and GET /api/v1/deliveries read it.</summary>
 public sealed class DeliveryLog(IDbContextFactory<RewardPortalDbContext> dbFactory)
 {
-    public async Task<(List<DeliveryRow> Items, int Total)> SearchAsync(DeliveryFilter filter, int skip, int take, CancellationToken cancellationToken = default)
+    public async Task<(List<DeliveryRow> Items, int Total)> SearchAsync(
+        DeliveryFilter filter, int skip, int take, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.Deliveries.AsNoTracking();
@@ -45,7 +47,8 @@ public sealed class DeliveryLog(IDbContextFactory<RewardPortalDbContext> dbFacto
             .ToListAsync(cancellationToken);
         return (items.Select(d => new DeliveryRow(d.Id, d.MessageId, d.NotificationId, d.Channel,
             d.Channel == NotificationChannel.Webhook ? d.WebhookUrl ?? "" : EmailTarget(d.Emails, d.NotifyParticipant, d.Description, d.NotificationId),
-            d.Type, d.Status, d.AttemptCount, d.CreatedAt, d.LastAttemptAt, d.LastStatusCode, d.LastError, d.NextAttemptAt, d.CompletedAt, d.RedemptionId, d.Name)).ToList(), total);
+            d.Type, d.Status, d.AttemptCount, d.CreatedAt, d.LastAttemptAt, d.LastStatusCode, d.LastError, d.NextAttemptAt, d.CompletedAt, d.RedemptionId,
+            d.Name)).ToList(), total);
     }
 
     private static string EmailTarget(List<string?> teamEmails, bool toParticipant, string? description, long notificationId)

@@ -26,7 +26,8 @@ internal static class DigestEmail
             var link = line.RedemptionId is { } id ? absolute($"/admin/redemptions/{id}") : null;
             html.Append($"<tr><td>{E(line.At)}</td><td>{E(line.Participant)} &lt;{E(line.ParticipantEmail)}&gt;</td><td>{E(line.Reward)}</td>"
                 + $"<td>{E(line.Status)}</td><td>{E(what)}</td><td>{(link is null ? "" : $"<a href=\"{E(link)}\">#{line.RedemptionId}</a>")}</td></tr>");
-            text.Append($"  {line.At}  {line.Participant} <{line.ParticipantEmail}>  {line.Reward}  {line.Status}  {what}{(link is null ? "" : $"  {link}")}\n");
+            text.Append(
+                $"  {line.At}  {line.Participant} <{line.ParticipantEmail}>  {line.Reward}  {line.Status}  {what}{(link is null ? "" : $"  {link}")}\n");
         }
         html.Append("</table>");
         return (subject,

@@ -26,7 +26,8 @@ public class EmailOptions : IValidatableObject
         if (!string.IsNullOrWhiteSpace(PublicBaseUrl)
             && !(Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
             yield return new ValidationResult(
-                $"Email:PublicBaseUrl must be an absolute http(s) address such as https://rewards.example.com (got '{PublicBaseUrl}').", [nameof(PublicBaseUrl)]);
+                $"Email:PublicBaseUrl must be an absolute http(s) address such as https://rewards.example.com (got '{PublicBaseUrl}').",
+                [nameof(PublicBaseUrl)]);
     }
 }
 

@@ -32,7 +32,9 @@ public sealed class NotificationEmailComposer(
     {
         var body = eventType == EventTypes.Digest ? DigestEmail.Compose(dataJson, Absolute)
             : EventTypes.IsRedemptionEvent(eventType)
-            ? Written(template, eventType, occurredAt, dataJson) ?? Redemption(eventType, occurredAt, JsonSerializer.Deserialize<RedemptionEventData>(dataJson, PortalJson.Options)!)
+            ? Written(
+                template, eventType, occurredAt,
+                dataJson) ?? Redemption(eventType, occurredAt, JsonSerializer.Deserialize<RedemptionEventData>(dataJson, PortalJson.Options)!)
             : Generic(eventType, occurredAt, dataJson);
         var message = NewMessage(body.Subject, body.Html, body.Text, recipients);
         // Stable across retries, like webhook-id: a mail system can drop the duplicate of an attempt that did arrive.
@@ -59,12 +61,16 @@ public sealed class NotificationEmailComposer(
     /// The participant's email about their own redemption: the reward, its status, the team's message, the voucher code,
     /// what was refunded, and a link to My redemptions. Nothing the team sees about other people.
     /// </summary>
-    public MimeMessage ComposeForParticipant(string messageId, string dataJson, EmailTemplate? template = null, string? eventType = null, DateTime occurredAt = default)
+    public MimeMessage ComposeForParticipant(
+        string messageId, string dataJson, EmailTemplate? template = null, string? eventType = null, DateTime occurredAt = default)
     {
         var data = JsonSerializer.Deserialize<RedemptionEventData>(dataJson, PortalJson.Options)!;
         var (redemption, participant, reward) = (data.Redemption, data.Participant, data.Reward);
-        if (Written(template, eventType ?? EventOf(redemption.Status), occurredAt == default ? redemption.DecidedAt ?? redemption.CreatedAt : occurredAt, dataJson) is { } written)
-            return ForParticipant(NewMessage(written.Subject, written.Html, written.Text, [new EmailRecipient(participant.Name, participant.Email)]), messageId);
+        if (Written(
+            template, eventType ?? EventOf(redemption.Status), occurredAt == default ? redemption.DecidedAt ?? redemption.CreatedAt : occurredAt,
+            dataJson) is { } written)
+            return ForParticipant(
+                NewMessage(written.Subject, written.Html, written.Text, [new EmailRecipient(participant.Name, participant.Email)]), messageId);
         var status = redemption.Status.ToString();
         var headline = redemption.Status switch
         {
@@ -91,7 +97,8 @@ public sealed class NotificationEmailComposer(
         foreach (var (name, value) in rows)
             text.Append($"  {name}: {value}\n");
         text.Append($"\nSee My redemptions: {link}\n");
-        var message = NewMessage($"{reward.Name}: {status.ToLowerInvariant()}", Page(html), text.ToString(), [new EmailRecipient(participant.Name, participant.Email)]);
+        var message = NewMessage(
+            $"{reward.Name}: {status.ToLowerInvariant()}", Page(html), text.ToString(), [new EmailRecipient(participant.Name, participant.Email)]);
         return ForParticipant(message, messageId);
     }
 
@@ -119,7 +126,9 @@ public sealed class NotificationEmailComposer(
         catch (Exception e)
         {
             // Validated at save, so this is data the template did not expect: the built-in email still tells them.
-            log.LogWarning(e, "The notification's email template could not be rendered for {EventType}; the built-in email is sent instead: {Error}", eventType, e.Message);
+            log.LogWarning(
+                e, "The notification's email template could not be rendered for {EventType}; the built-in email is sent instead: {Error}", eventType,
+                e.Message);
             return null;
         }
     }

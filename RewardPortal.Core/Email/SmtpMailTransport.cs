@@ -68,12 +68,14 @@ public sealed class SmtpMailTransport(IOptions<EmailOptions> options) : IMailTra
         {
             throw new SmtpNotEncryptedException(
                 $"{smtp.Host}:{smtp.Port} does not offer STARTTLS, so the connection cannot be encrypted: nothing was sent, and no credentials. " +
-                $"Email:Smtp:Security is {smtp.Security}; use SslOnConnect for a server that expects TLS from the start, or None only for a server that cannot encrypt.");
+                $"Email:Smtp:Security is {smtp.Security}; use SslOnConnect for a server that expects TLS from the start, "
+                    + $"or None only for a server that cannot encrypt.");
         }
         if (!string.IsNullOrEmpty(smtp.UserName))
         {
             if (!client.IsSecure && smtp.Security != SmtpSecurity.None)
-                throw new SmtpNotEncryptedException($"{smtp.Host}:{smtp.Port}: the connection is not encrypted, so the credentials were not sent (Email:Smtp:Security is {smtp.Security}).");
+                throw new SmtpNotEncryptedException(
+                    $"{smtp.Host}:{smtp.Port}: the connection is not encrypted, so the credentials were not sent (Email:Smtp:Security is {smtp.Security}).");
             await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", cancellationToken);
         }
         return client;

@@ -10,7 +10,8 @@ namespace RewardPortal.Core.Events;
 
 /// <summary>What an event is about, for matching it to notifications.</summary>
 /// <param name="CampaignId">The campaign points were awarded in, or a participant was added to.</param>
-public record EventSubject(long? RedemptionId = null, long? ParticipantId = null, long? RewardId = null, RewardType? RewardType = null, long? CampaignId = null);
+public record EventSubject(
+    long? RedemptionId = null, long? ParticipantId = null, long? RewardId = null, RewardType? RewardType = null, long? CampaignId = null);
 
 /// <summary>
 /// The outbox: adds an event and one pending delivery per matching notification to the caller's context, so that they
@@ -18,7 +19,8 @@ public record EventSubject(long? RedemptionId = null, long? ParticipantId = null
 /// </summary>
 public sealed class EventRecorder(TimeProvider clock)
 {
-    public async Task<OutboxEvent> RecordAsync<TData>(RewardPortalDbContext db, string type, TData data, EventSubject subject, CancellationToken cancellationToken = default) =>
+    public async Task<OutboxEvent> RecordAsync<TData>(
+        RewardPortalDbContext db, string type, TData data, EventSubject subject, CancellationToken cancellationToken = default) =>
         Add(db, type, data, subject, await MatchingNotificationsAsync(db, type, subject, cancellationToken));
 
     /// <summary>
@@ -43,7 +45,8 @@ public sealed class EventRecorder(TimeProvider clock)
         foreach (var (data, subject) in events)
         {
             if (!matches.TryGetValue((subject.RewardId, subject.RewardType, subject.CampaignId), out var matching))
-                matches[(subject.RewardId, subject.RewardType, subject.CampaignId)] = matching = await MatchingNotificationsAsync(db, type, subject, cancellationToken);
+                matches[(subject.RewardId, subject.RewardType, subject.CampaignId)] = matching = await MatchingNotificationsAsync(
+                    db, type, subject, cancellationToken);
             Add(db, type, data, subject, matching);
         }
     }
@@ -94,7 +97,8 @@ public sealed class EventRecorder(TimeProvider clock)
     /// for events of one of them: an unrestricted reward's redemption belongs to no campaign, so only "all" gets it.
     /// Daily digests get no delivery per event: the digest job matches the day's events to them by these same rules.
     /// </summary>
-    internal static async Task<List<Notification>> MatchingNotificationsAsync(RewardPortalDbContext db, string type, EventSubject subject, CancellationToken cancellationToken,
+    internal static async Task<List<Notification>> MatchingNotificationsAsync(
+        RewardPortalDbContext db, string type, EventSubject subject, CancellationToken cancellationToken,
         NotificationFrequency frequency = NotificationFrequency.EveryTime)
     {
         var candidates = await db.Notifications.AsNoTracking()

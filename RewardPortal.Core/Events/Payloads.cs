@@ -49,7 +49,8 @@ public record ParticipantEventData(ParticipantPayload Participant);
 /// The "data" of points.awarded (a credit of points or cash, in a campaign or not) and points.adjusted (an admin's debit
 /// or correction: the amount is negative).
 /// </summary>
-public record CreditEventData(ParticipantPayload Participant, Currency Currency, long Amount, long BalanceAfter, string Reason, CampaignPayload? Campaign = null);
+public record CreditEventData(
+    ParticipantPayload Participant, Currency Currency, long Amount, long BalanceAfter, string Reason, CampaignPayload? Campaign = null);
 
 public record CampaignPayload(long Id, string Name, string Description, DateTime? StartsAt, DateTime? EndsAt, bool Active)
 {

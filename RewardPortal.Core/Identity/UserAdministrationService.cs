@@ -127,7 +127,10 @@ public sealed class UserAdministrationService(IServiceScopeFactory scopes, Event
         await work.CommitAsync("user.password_reset", user.Id, user.Email, cancellationToken);
     }
 
-    /// <summary>What the password rules say against a password, in plain words, or null when it passes (for a form to check before it saves anything).</summary>
+    /// <summary>
+    /// What the password rules say against a password, in plain words, or null when it passes (for a form to check before it
+    /// saves anything).
+    /// </summary>
     public async Task<string?> CheckPasswordAsync(string password)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -193,7 +196,8 @@ public sealed class UserAdministrationService(IServiceScopeFactory scopes, Event
         signal.DeliveriesWritten();
     }
 
-    private Task RecordAccessChangeAsync(RewardPortalDbContext db, Participant participant, ParticipantStatusChange change, CancellationToken cancellationToken) =>
+    private Task RecordAccessChangeAsync(
+        RewardPortalDbContext db, Participant participant, ParticipantStatusChange change, CancellationToken cancellationToken) =>
         events.RecordAsync(db, EventTypes.ParticipantStatusChanged, new ParticipantStatusEventData(ParticipantPayload.Of(participant), change),
             new EventSubject(ParticipantId: participant.Id), cancellationToken);
 

@@ -32,7 +32,10 @@ public sealed record NotificationRow(
     string? Description, bool RotationInProgress, LastDelivery? LastDelivery, bool NotifyParticipant = false, IReadOnlyList<long>? CampaignIds = null,
     NotificationFrequency Frequency = NotificationFrequency.EveryTime, int? DigestHour = null)
 {
-    public NotificationInput ToInput() => new(Name, Channel, EventTypes, RedemptionTypes, RecipientIds, WebhookUrl, IsEnabled, NotifyParticipant, Description, CampaignIds, Frequency, DigestHour);
+    public NotificationInput ToInput() =>
+        new(
+            Name, Channel, EventTypes, RedemptionTypes, RecipientIds, WebhookUrl, IsEnabled, NotifyParticipant, Description, CampaignIds, Frequency,
+            DigestHour);
 }
 
 /// <summary>Answered once when a webhook is created: the only time its secret comes back without asking.</summary>

@@ -188,7 +188,8 @@ public sealed class NotificationService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var notification = await FindWebhookAsync(db, id, isOwner, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        var data = JsonSerializer.Serialize(new { notificationId = id, message = "A test from RewardPortal: if you can read this, the webhook works." }, PortalJson.Options);
+        var data = JsonSerializer.Serialize(
+            new { notificationId = id, message = "A test from RewardPortal: if you can read this, the webhook works." }, PortalJson.Options);
         var secrets = new List<string> { notification.Secret! };
         if (notification.PreviousSecret is not null && notification.PreviousSecretExpiresAt > now)
             secrets.Add(notification.PreviousSecret);
@@ -207,7 +208,8 @@ public sealed class NotificationService(
             throw PortalException.Invalid(errors);
     }
 
-    private static async Task ApplyAsync(RewardPortalDbContext db, Notification notification, NotificationInput input, DateTime now, CancellationToken cancellationToken)
+    private static async Task ApplyAsync(
+        RewardPortalDbContext db, Notification notification, NotificationInput input, DateTime now, CancellationToken cancellationToken)
     {
         var email = input.Channel == NotificationChannel.Email;
         notification.Name = input.Name.Trim();
@@ -228,7 +230,8 @@ public sealed class NotificationService(
         notification.Campaigns = await db.Campaigns.Where(c => campaignIds.Contains(c.Id)).ToListAsync(cancellationToken);
     }
 
-    private static async Task<Notification> FindAsync(RewardPortalDbContext db, long id, bool isOwner, CancellationToken cancellationToken, bool includeRecipients = false)
+    private static async Task<Notification> FindAsync(
+        RewardPortalDbContext db, long id, bool isOwner, CancellationToken cancellationToken, bool includeRecipients = false)
     {
         IQueryable<Notification> query = includeRecipients ? db.Notifications.Include(n => n.Recipients).Include(n => n.Campaigns) : db.Notifications;
         var notification = await query.FirstOrDefaultAsync(n => n.Id == id && !n.IsDeleted, cancellationToken)
@@ -256,7 +259,8 @@ public sealed class NotificationService(
     {
         var what = n.Channel == NotificationChannel.Webhook
             ? $"Webhook '{n.Name}' {n.WebhookUrl}"
-            : $"Email '{n.Name}' to {n.Recipients.Count} team member(s){(n.NotifyParticipant ? " and the participant" : "")} for {string.Join(", ", n.RedemptionTypes)}"
+            : $"Email '{n.Name}' to {n.Recipients.Count} team member(s){(n.NotifyParticipant ? " and the participant" : "")} for "
+                + $"{string.Join(", ", n.RedemptionTypes)}"
               + (n.Frequency == NotificationFrequency.Daily ? $", a daily digest at {n.DigestHour:00}:00" : "");
         return $"{what} on {string.Join(", ", n.EventTypes)}, {(n.IsEnabled ? "enabled" : "disabled")}";
     }

@@ -20,7 +20,8 @@ public sealed record BackupFile(string Path, long Bytes, DateTime TakenAt)
 /// into place, so a backup file is always whole.
 /// </summary>
 public sealed class DatabaseBackup(
-    IDbContextFactory<RewardPortalDbContext> dbFactory, IOptions<BackupOptions> options, BackupFolder folder, TimeProvider clock, ILogger<DatabaseBackup> logger)
+    IDbContextFactory<RewardPortalDbContext> dbFactory, IOptions<BackupOptions> options, BackupFolder folder, TimeProvider clock,
+    ILogger<DatabaseBackup> logger)
 {
     public const string FilePrefix = "rewardportal-";
     public const string FileExtension = ".db";
@@ -83,7 +84,8 @@ public sealed class DatabaseBackup(
 
     private static void Copy(string sourceConnectionString, string destinationPath)
     {
-        using var source = new SqliteConnection(new SqliteConnectionStringBuilder(sourceConnectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWrite }.ToString());
+        using var source = new SqliteConnection(
+            new SqliteConnectionStringBuilder(sourceConnectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWrite }.ToString());
         using var destination = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destinationPath, Pooling = false }.ToString());
         source.Open();
         destination.Open();

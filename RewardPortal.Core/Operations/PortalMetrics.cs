@@ -43,15 +43,18 @@ public sealed class PortalMetrics
     public PortalMetrics(IMeterFactory meters)
     {
         meter = meters.Create(MeterName);
-        redemptions = meter.CreateCounter<long>("rewardportal.redemptions", "{redemption}", "Redemptions asked for, by outcome (redeemed, or the reason one was refused).");
+        redemptions = meter.CreateCounter<long>(
+            "rewardportal.redemptions", "{redemption}", "Redemptions asked for, by outcome (redeemed, or the reason one was refused).");
         attempts = meter.CreateCounter<long>("rewardportal.delivery.attempts", "{attempt}", "Delivery attempts recorded, by channel and result.");
-        completed = meter.CreateCounter<long>("rewardportal.deliveries.completed", "{delivery}", "Deliveries finished, by channel and outcome (succeeded, failed).");
+        completed = meter.CreateCounter<long>(
+            "rewardportal.deliveries.completed", "{delivery}", "Deliveries finished, by channel and outcome (succeeded, failed).");
         retries = meter.CreateCounter<long>("rewardportal.delivery.retries", "{retry}", "Retries scheduled after a failed attempt, by channel.");
         disabled = meter.CreateCounter<long>("rewardportal.webhooks.disabled", "{webhook}", "Webhooks turned off because the receiver answered 410 Gone.");
         emails = meter.CreateCounter<long>("rewardportal.emails.sent", "{email}", "Notification emails handed to the mail server, by result.");
         sendDuration = meter.CreateHistogram("rewardportal.delivery.send.duration", "s", "How long one attempt took, by channel and result.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SendBuckets });
-        latency = meter.CreateHistogram("rewardportal.delivery.latency", "s", "From the event's commit to its successful delivery, retries included, by channel.",
+        latency = meter.CreateHistogram("rewardportal.delivery.latency", "s",
+            "From the event's commit to its successful delivery, retries included, by channel.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         redemptionSteps = meter.CreateHistogram("rewardportal.redemption.step.duration", "s",
             "Where a redemption's time goes, by step: plan.wait (for a turn to read), plan (the reads before the write), " +

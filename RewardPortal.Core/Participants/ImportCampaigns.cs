@@ -29,7 +29,8 @@ internal sealed class ImportCampaigns
         var campaigns = new List<Campaign>();
         foreach (var name in cell.Split(Separator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var campaign = Find(name) ?? throw PortalException.Invalid($"There is no campaign called '{name}': create it first, or correct the name.", ParticipantCsv.Campaigns);
+            var campaign = Find(name) ?? throw PortalException.Invalid(
+                $"There is no campaign called '{name}': create it first, or correct the name.", ParticipantCsv.Campaigns);
             if (!campaigns.Contains(campaign))
                 campaigns.Add(campaign);
         }

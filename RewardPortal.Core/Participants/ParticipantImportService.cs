@@ -56,7 +56,9 @@ public sealed class ParticipantImportService(
         return new ParticipantImportPreview(rows.Count, created, updated, unchanged, tally.Failed, tally.Errors);
     }
 
-    /// <param name="updateExisting">Whether rows for participants who already exist change them; otherwise they are left alone (and counted as skipped).</param>
+    /// <param name="updateExisting">
+    /// Whether rows for participants who already exist change them; otherwise they are left alone (and counted as skipped).
+    /// </param>
     public async Task<ParticipantImportSummary> ImportAsync(Stream csv, string actor, bool updateExisting, IProgress<ImportProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
@@ -86,7 +88,8 @@ public sealed class ParticipantImportService(
             tally.Skipped, tally.Joined);
         await using var audit = await dbFactory.CreateDbContextAsync(cancellationToken);
         audit.Audit(actor, "participants.import_finished", nameof(Participant), null,
-            $"{summary.Rows} rows: {summary.Created} created, {summary.Updated} updated, {summary.Skipped} existing left alone, {summary.Failed} failed, {summary.Credited} credited, {summary.BalancesIgnored} balances ignored, {summary.Joined} campaign memberships added");
+            $"{summary.Rows} rows: {summary.Created} created, {summary.Updated} updated, {summary.Skipped} existing left alone, {summary.Failed} failed, "
+                + $"{summary.Credited} credited, {summary.BalancesIgnored} balances ignored, {summary.Joined} campaign memberships added");
         await audit.SaveChangesAsync(cancellationToken);
         return summary;
     }
@@ -163,7 +166,8 @@ public sealed class ParticipantImportService(
         }
         catch (Exception e) when (e is DbUpdateException or PortalException)
         {
-            tally.Fail(batch[0].Row, batch[0].Details.Email, e is PortalException ? e.Message : $"Could not be saved: {e.InnerException?.Message ?? e.Message}");
+            tally.Fail(
+                batch[0].Row, batch[0].Details.Email, e is PortalException ? e.Message : $"Could not be saved: {e.InnerException?.Message ?? e.Message}");
         }
     }
 
@@ -222,7 +226,9 @@ public sealed class ParticipantImportService(
             if (row.Points > 0)
                 credits.Add((Credit(db, opened with { PointsBalance = row.Points }, Currency.Points, row.Points, actor, now), subject));
             if (row.CashMinor > 0)
-                credits.Add((Credit(db, opened with { PointsBalance = row.Points, CashBalanceMinor = row.CashMinor }, Currency.Cash, row.CashMinor, actor, now), subject));
+                credits.Add(
+                    (Credit(
+                        db, opened with { PointsBalance = row.Points, CashBalanceMinor = row.CashMinor }, Currency.Cash, row.CashMinor, actor, now), subject));
             if (row.Points > 0 || row.CashMinor > 0)
                 outcome.Credited++;
         }
@@ -231,7 +237,8 @@ public sealed class ParticipantImportService(
         outcome.Joined = await JoinCampaignsAsync(db, created.Concat(updated).ToList(), cancellationToken);
         outcome.Created = created.Count;
         db.Audit(actor, "participants.imported", nameof(Participant), null,
-            $"rows {batch[0].Row}-{batch[^1].Row}: {outcome.Created} created, {outcome.Updated} updated, {outcome.Skipped} existing left alone, {outcome.Credited} credited"
+            $"rows {batch[0].Row}-{batch[^1].Row}: {outcome.Created} created, {outcome.Updated} updated, {outcome.Skipped} existing left alone, "
+                + $"{outcome.Credited} credited"
             + (changed.Count == 0 ? "" : $". Changed: {string.Join("; ", changed)}"));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -241,7 +248,8 @@ public sealed class ParticipantImportService(
     }
 
     /// <summary>Adds each participant to the campaigns of its row, campaign by campaign so that their events are matched in bulk.</summary>
-    private async Task<int> JoinCampaignsAsync(RewardPortalDbContext db, List<(Participant Participant, ImportRow Row)> rows, CancellationToken cancellationToken)
+    private async Task<int> JoinCampaignsAsync(
+        RewardPortalDbContext db, List<(Participant Participant, ImportRow Row)> rows, CancellationToken cancellationToken)
     {
         var joined = 0;
         var byCampaign = rows.SelectMany(r => r.Row.Campaigns.Select(c => (Campaign: c, ParticipantId: r.Participant.Id))).GroupBy(x => x.Campaign.Id);
@@ -251,10 +259,12 @@ public sealed class ParticipantImportService(
     }
 
     /// <summary>The campaigns each of these participants is in, by participant id.</summary>
-    private static async Task<Dictionary<long, HashSet<long>>> MembershipsAsync(RewardPortalDbContext db, IEnumerable<Participant> participants, CancellationToken cancellationToken)
+    private static async Task<Dictionary<long,
+    HashSet<long>>> MembershipsAsync(RewardPortalDbContext db, IEnumerable<Participant> participants, CancellationToken cancellationToken)
     {
         var ids = participants.Select(p => p.Id).ToList();
-        var rows = await db.CampaignMembers.AsNoTracking().Where(m => ids.Contains(m.ParticipantId)).Select(m => new { m.ParticipantId, m.CampaignId }).ToListAsync(cancellationToken);
+        var rows = await db.CampaignMembers.AsNoTracking().Where(m => ids.Contains(m.ParticipantId))
+            .Select(m => new { m.ParticipantId, m.CampaignId }).ToListAsync(cancellationToken);
         return ids.ToDictionary(id => id, id => rows.Where(r => r.ParticipantId == id).Select(r => r.CampaignId).ToHashSet());
     }
 

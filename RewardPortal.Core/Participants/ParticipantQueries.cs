@@ -7,9 +7,11 @@ namespace RewardPortal.Core.Participants;
 public enum ParticipantSort { Name, Email, Points, Cash, Joined }
 
 /// <summary>A page of the participants table. <see cref="Search"/> matches the start of a name or an email, ignoring case.</summary>
-public record ParticipantListQuery(string? Search = null, ParticipantSort Sort = ParticipantSort.Name, bool Descending = false, int Page = 0, int PageSize = 25);
+public record ParticipantListQuery(
+    string? Search = null, ParticipantSort Sort = ParticipantSort.Name, bool Descending = false, int Page = 0, int PageSize = 25);
 
-public record ParticipantRow(long Id, string Name, string Email, long PointsBalance, long CashBalanceMinor, bool IsSuspended, bool CanSignIn, DateTime CreatedAt);
+public record ParticipantRow(
+    long Id, string Name, string Email, long PointsBalance, long CashBalanceMinor, bool IsSuspended, bool CanSignIn, DateTime CreatedAt);
 
 /// <summary>
 /// The reads behind the participants screens. Every one is answered from an index (search is a prefix match on the

@@ -63,13 +63,15 @@ public sealed class ParticipantService(
             throw PortalException.Invalid("Give a reason of at most 500 characters.", "reason");
         TextRules.RequireSingleLine(reason, "reason", "The reason");
 
-        var entry = await transactions.RunAsync((db, ct) => AdjustBalanceInAsync(db, participantId, currency, amount, reason.Trim(), actor, campaignId, ct), cancellationToken);
+        var entry = await transactions.RunAsync(
+            (db, ct) => AdjustBalanceInAsync(db, participantId, currency, amount, reason.Trim(), actor, campaignId, ct), cancellationToken);
         signal.DeliveriesWritten();
         return entry;
     }
 
     private async Task<LedgerEntry> AdjustBalanceInAsync(
-        RewardPortalDbContext db, long participantId, Currency currency, long amount, string reason, string actor, long? campaignId, CancellationToken cancellationToken)
+        RewardPortalDbContext db, long participantId, Currency currency, long amount, string reason, string actor, long? campaignId,
+        CancellationToken cancellationToken)
     {
         var campaign = campaignId is null ? null
             : await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, cancellationToken)
@@ -98,7 +100,8 @@ public sealed class ParticipantService(
         };
         db.LedgerEntries.Add(entry);
         await events.RecordAsync(db, amount > 0 ? EventTypes.PointsAwarded : EventTypes.PointsAdjusted,
-            new CreditEventData(ParticipantPayload.Of(participant), currency, amount, entry.BalanceAfter, entry.Reason, campaign is null ? null : CampaignPayload.Of(campaign)),
+            new CreditEventData(
+                ParticipantPayload.Of(participant), currency, amount, entry.BalanceAfter, entry.Reason, campaign is null ? null : CampaignPayload.Of(campaign)),
             new EventSubject(ParticipantId: participantId, CampaignId: campaign?.Id), cancellationToken);
         db.Audit(actor, amount > 0 ? "balance.credited" : "balance.debited", nameof(Participant), participantId, $"{amount} {currency}: {entry.Reason}");
         await db.SaveChangesAsync(cancellationToken);
@@ -170,7 +173,8 @@ public sealed class ParticipantService(
         participant.IsSuspended = suspended;
         db.Audit(actor, suspended ? "participant.suspended" : "participant.unsuspended", nameof(Participant), id, participant.Email);
         await events.RecordAsync(db, EventTypes.ParticipantStatusChanged,
-            new ParticipantStatusEventData(ParticipantPayload.Of(participant), suspended ? ParticipantStatusChange.Suspended : ParticipantStatusChange.Reinstated),
+            new ParticipantStatusEventData(
+                ParticipantPayload.Of(participant), suspended ? ParticipantStatusChange.Suspended : ParticipantStatusChange.Reinstated),
             new EventSubject(ParticipantId: id), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -196,7 +200,8 @@ public sealed class ParticipantService(
 
     private static PostalAddress Copy(PostalAddress a) => new()
     {
-        Line1 = Clean(a.Line1), Line2 = Clean(a.Line2), City = Clean(a.City), Region = Clean(a.Region), PostalCode = Clean(a.PostalCode), Country = Clean(a.Country),
+        Line1 = Clean(a.Line1), Line2 = Clean(a.Line2), City = Clean(a.City), Region = Clean(a.Region), PostalCode = Clean(a.PostalCode),
+        Country = Clean(a.Country),
     };
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -17,7 +17,8 @@ public static class MasterKey
             TryCreate(path);
         var key = File.ReadAllBytes(path);
         if (key.Length != Length)
-            throw new InvalidOperationException($"The key file {path} (DataProtection:KeyFile) holds {key.Length} bytes, not {Length}: restore it from the backup.");
+            throw new InvalidOperationException(
+                $"The key file {path} (DataProtection:KeyFile) holds {key.Length} bytes, not {Length}: restore it from the backup.");
         OwnerOnly.TightenFile(path);
         return key;
     }

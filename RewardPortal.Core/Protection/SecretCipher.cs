@@ -57,7 +57,8 @@ public sealed class SecretCipher
         catch (AuthenticationTagMismatchException e)
         {
             throw new CryptographicException(
-                "A protected value does not open with this master key: the key file (DataProtection:KeyFile) is not the one it was written with. Restore the key file that was backed up with the database.", e);
+                "A protected value does not open with this master key: the key file (DataProtection:KeyFile) is not the one it was written with. "
+                    + "Restore the key file that was backed up with the database.", e);
         }
         return Encoding.UTF8.GetString(plain);
     }

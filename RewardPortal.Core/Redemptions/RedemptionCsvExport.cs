@@ -33,7 +33,8 @@ public sealed class RedemptionCsvExport(IDbContextFactory<RewardPortalDbContext>
         var (customKeys, metadataKeys) = await KeysAsync(filter, cancellationToken);
         var config = new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape };
         await using var csv = new CsvWriter(output, config, leaveOpen: true);
-        foreach (var column in FixedColumns.Concat(customKeys.Select(k => $"Custom: {k}")).Concat(RewardColumns).Concat(metadataKeys.Select(k => $"Metadata: {k}")))
+        foreach (var column in FixedColumns.Concat(customKeys.Select(k => $"Custom: {k}")).Concat(RewardColumns)
+            .Concat(metadataKeys.Select(k => $"Metadata: {k}")))
             csv.WriteField(column);
         await csv.NextRecordAsync();
 

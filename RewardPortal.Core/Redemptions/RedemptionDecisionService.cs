@@ -37,7 +37,8 @@ public sealed class RedemptionDecisionService(WriteTransactions transactions, Ev
         var redemption = await transactions.RunAsync((db, ct) => DecideInAsync(db, redemptionId, decision, message, actor, ct), cancellationToken);
         signal.DeliveriesWritten();
         using (LogScopes.Redemption(logger, redemption.Id))
-            logger.LogInformation("Redemption {RedemptionId} {Decision}.", redemption.Id, decision == RedemptionStatus.Refused ? "refused and refunded" : "fulfilled");
+            logger.LogInformation(
+                "Redemption {RedemptionId} {Decision}.", redemption.Id, decision == RedemptionStatus.Refused ? "refused and refunded" : "fulfilled");
         return redemption;
     }
 
@@ -55,12 +56,14 @@ public sealed class RedemptionDecisionService(WriteTransactions transactions, Ev
             ?? throw PortalException.NotFound("The redemption");
         if (decided == 0)
             throw PortalException.Conflict(
-                $"This redemption was already {redemption.Status.ToString().ToLowerInvariant()} by {redemption.DecidedBy} at {redemption.DecidedAt:yyyy-MM-dd HH:mm} UTC.",
+                $"This redemption was already {redemption.Status.ToString().ToLowerInvariant()} by {redemption.DecidedBy} at "
+                    + $"{redemption.DecidedAt:yyyy-MM-dd HH:mm} UTC.",
                 RedemptionErrors.AlreadyDecided);
 
         if (decision == RedemptionStatus.Refused)
             await RefundAsync(db, redemption, actor, now, cancellationToken);
-        db.RedemptionStatusChanges.Add(new RedemptionStatusChange { RedemptionId = redemption.Id, Status = decision, Actor = actor, Message = message, At = now });
+        db.RedemptionStatusChanges.Add(
+            new RedemptionStatusChange { RedemptionId = redemption.Id, Status = decision, Actor = actor, Message = message, At = now });
 
         var participant = await db.Participants.AsNoTracking().FirstAsync(p => p.Id == redemption.ParticipantId, cancellationToken);
         var type = decision == RedemptionStatus.Fulfilled ? EventTypes.RedemptionFulfilled : EventTypes.RedemptionRefused;
@@ -90,7 +93,8 @@ public sealed class RedemptionDecisionService(WriteTransactions transactions, Ev
         db.LedgerEntries.Add(new LedgerEntry
         {
             ParticipantId = redemption.ParticipantId, Currency = redemption.CostCurrency, Amount = cost, BalanceAfter = balance,
-            Kind = LedgerEntryKind.Refund, Reason = $"Refund: {redemption.Reward.Name} was refused", Actor = actor, RedemptionId = redemption.Id, CreatedAt = now,
+            Kind = LedgerEntryKind.Refund, Reason = $"Refund: {redemption.Reward.Name} was refused", Actor = actor, RedemptionId = redemption.Id,
+            CreatedAt = now,
         });
         await db.Rewards.Where(r => r.Id == redemption.RewardId && r.Stock != null)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Stock, r => r.Stock + 1), cancellationToken);

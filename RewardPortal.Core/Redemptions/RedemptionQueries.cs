@@ -7,7 +7,8 @@ using RewardPortal.Core.Rewards;
 namespace RewardPortal.Core.Redemptions;
 
 /// <param name="CampaignId">Only redemptions of rewards limited to this campaign.</param>
-public record RedemptionFilter(RedemptionStatus? Status = null, RewardType? RewardType = null, DateTime? From = null, DateTime? To = null, bool OldestFirst = false,
+public record RedemptionFilter(
+    RedemptionStatus? Status = null, RewardType? RewardType = null, DateTime? From = null, DateTime? To = null, bool OldestFirst = false,
     long? CampaignId = null);
 
 public static class RedemptionFilterQuery

@@ -63,7 +63,8 @@ public sealed class RedemptionService(
         if (key is { Length: > MaxIdempotencyKeyLength })
             throw PortalException.Invalid($"The idempotency key may be at most {MaxIdempotencyKeyLength} characters.", "idempotencyKey");
         var idempotency = key is null ? null : new IdempotencyClaim(
-            string.IsNullOrEmpty(request.IdempotencyScope) ? throw new ArgumentException("An idempotency key needs a scope.", nameof(request)) : request.IdempotencyScope,
+            string.IsNullOrEmpty(request.IdempotencyScope) ? throw new ArgumentException(
+                "An idempotency key needs a scope.", nameof(request)) : request.IdempotencyScope,
             key, Hash(request));
 
         RedemptionPlan plan;
@@ -109,7 +110,8 @@ public sealed class RedemptionService(
     /// <summary>A request's idempotency key, whose it is, and a hash of what it asked for.</summary>
     private sealed record IdempotencyClaim(string Scope, string Key, string RequestHash);
 
-    private async Task<RedemptionPlan> PlanAsync(RewardPortalDbContext db, RedeemRequest request, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
+    private async Task<RedemptionPlan> PlanAsync(
+        RewardPortalDbContext db, RedeemRequest request, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
         var reward = await db.Rewards.AsNoTracking().FirstOrDefaultAsync(r => r.Id == request.RewardId, cancellationToken);
         if (reward is null || reward.IsDeleted)
@@ -169,7 +171,8 @@ public sealed class RedemptionService(
             redemption.Status = RedemptionStatus.Fulfilled;
             redemption.DecidedAt = now;
             redemption.DecidedBy = SystemActor;
-            redemption.History.Add(new RedemptionStatusChange { Status = RedemptionStatus.Fulfilled, Actor = SystemActor, Message = "Voucher code issued", At = now });
+            redemption.History.Add(
+                new RedemptionStatusChange { Status = RedemptionStatus.Fulfilled, Actor = SystemActor, Message = "Voucher code issued", At = now });
             events.Record(db, EventTypes.RedemptionFulfilled, RedemptionEventData.Of(redemption, participant), subject, plan.OnFulfilled);
         }
 
@@ -185,7 +188,8 @@ public sealed class RedemptionService(
     /// made since the participant was read.
     /// </summary>
     /// <returns>Both balances after the debit, or null when it was refused.</returns>
-    internal static async Task<(long Points, long Cash)?> DebitAsync(RewardPortalDbContext db, long participantId, Currency currency, long amount, CancellationToken cancellationToken)
+    internal static async Task<(long Points, long Cash)?> DebitAsync(
+        RewardPortalDbContext db, long participantId, Currency currency, long amount, CancellationToken cancellationToken)
     {
         var column = currency == Currency.Points ? "PointsBalance" : "CashBalanceMinor";
         await using var debit = RawCommand.Create(db, $"""
@@ -201,14 +205,16 @@ public sealed class RedemptionService(
         await db.Participants.AnyAsync(p => p.Id == participantId && p.IsSuspended, cancellationToken)
             ? Suspended()
             : PortalException.Conflict(
-                $"Not enough {(reward.CostCurrency == Currency.Points ? "points" : "cash")}: {reward.Name} costs {money.Format(reward.CostCurrency, reward.Cost)}.",
+                $"Not enough {(reward.CostCurrency == Currency.Points ? "points" : "cash")}: "
+                    + $"{reward.Name} costs {money.Format(reward.CostCurrency, reward.Cost)}.",
                 RedemptionErrors.InsufficientBalance);
 
     private static PortalException Suspended() =>
         PortalException.Conflict("This participant's account is suspended, so it cannot redeem rewards.", RedemptionErrors.ParticipantSuspended);
 
     /// <summary>Takes the oldest unclaimed code. The claim re-checks that the code is still free, so two claims never share one.</summary>
-    private static async Task<string?> ClaimVoucherCodeAsync(RewardPortalDbContext db, long rewardId, long redemptionId, DateTime now, CancellationToken cancellationToken)
+    private static async Task<string?> ClaimVoucherCodeAsync(
+        RewardPortalDbContext db, long rewardId, long redemptionId, DateTime now, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 20; attempt++)
         {
@@ -229,7 +235,8 @@ public sealed class RedemptionService(
         var earlier = await db.Redemptions.AsNoTracking()
             .FirstOrDefaultAsync(r => r.IdempotencyScope == claim.Scope && r.IdempotencyKey == claim.Key, cancellationToken);
         if (earlier is not null && earlier.RequestHash != claim.RequestHash)
-            throw PortalException.Invalid("This Idempotency-Key was already used for a different request.", "idempotencyKey", RedemptionErrors.IdempotencyKeyReused);
+            throw PortalException.Invalid(
+                "This Idempotency-Key was already used for a different request.", "idempotencyKey", RedemptionErrors.IdempotencyKeyReused);
         return earlier;
     }
 

@@ -35,7 +35,8 @@ public sealed class RewardService(IDbContextFactory<RewardPortalDbContext> dbFac
     public async Task<Reward> GetAsync(long id, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Rewards.AsNoTracking().Include(r => r.Webhooks).Include(r => r.Campaigns).FirstOrDefaultAsync(r => r.Id == id && !r.IsDeleted, cancellationToken)
+        return await db.Rewards.AsNoTracking().Include(r => r.Webhooks).Include(r => r.Campaigns).FirstOrDefaultAsync(
+            r => r.Id == id && !r.IsDeleted, cancellationToken)
             ?? throw PortalException.NotFound("The reward");
     }
 
@@ -60,7 +61,8 @@ public sealed class RewardService(IDbContextFactory<RewardPortalDbContext> dbFac
         reward.Campaigns = await CampaignService.FindAllAsync(db, input.CampaignIds, "campaignIds", cancellationToken);
         db.Rewards.Add(reward);
         await db.SaveChangesAsync(cancellationToken);
-        db.Audit(actor, "reward.created", nameof(Reward), reward.Id, $"{reward.Name} ({reward.Type.Display()}, {Amounts.Format(reward.CostCurrency, reward.Cost)})");
+        db.Audit(
+            actor, "reward.created", nameof(Reward), reward.Id, $"{reward.Name} ({reward.Type.Display()}, {Amounts.Format(reward.CostCurrency, reward.Cost)})");
         await db.SaveChangesAsync(cancellationToken);
         return reward;
     }

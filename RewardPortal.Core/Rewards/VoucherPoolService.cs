@@ -72,7 +72,8 @@ public sealed class VoucherPoolService(IDbContextFactory<RewardPortalDbContext> 
     /// One multi-row INSERT that skips codes the pool already has (ON CONFLICT DO NOTHING works on SQLite and Postgres).
     /// The affected-row count is what was really added, even when another import is writing the same codes.
     /// </summary>
-    private static Task<int> InsertIgnoringDuplicatesAsync(RewardPortalDbContext db, long rewardId, string[] codes, DateTime now, CancellationToken cancellationToken)
+    private static Task<int> InsertIgnoringDuplicatesAsync(
+        RewardPortalDbContext db, long rewardId, string[] codes, DateTime now, CancellationToken cancellationToken)
     {
         var sql = new StringBuilder("INSERT INTO \"VoucherCodes\" (\"RewardId\", \"Code\", \"CreatedAt\") VALUES ");
         var parameters = new object[codes.Length + 2];

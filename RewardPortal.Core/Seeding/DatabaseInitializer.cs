@@ -61,12 +61,17 @@ public sealed class DatabaseInitializer(
         if (generated)
             password = GeneratePassword();
 
-        var owner = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Owner", CreatedAt = DateTime.UtcNow, MustChangePassword = generated };
+        var owner = new AppUser
+        {
+            UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Owner", CreatedAt = DateTime.UtcNow, MustChangePassword = generated,
+        };
         Check(await users.CreateAsync(owner, password!), "create the Owner");
         Check(await users.AddToRoleAsync(owner, Roles.Owner), "make the Owner");
 
         if (generated)
-            logger.LogWarning("First run: created the Owner {Email} with password {Password}. It is shown only this once: sign in and replace it (you will be asked to).", email, password);
+            logger.LogWarning(
+                "First run: created the Owner {Email} with password {Password}. It is shown only this once: sign in and replace it (you will be asked to).",
+                email, password);
         else
             logger.LogInformation("First run: created the Owner {Email} with the password from Bootstrap:OwnerPassword.", email);
         return owner;
@@ -82,7 +87,8 @@ public sealed class DatabaseInitializer(
         var hash = ApiKeyHasher.Hash(key);
         if (await db.ApiKeys.AnyAsync(k => k.Hash == hash, cancellationToken))
             return;
-        db.ApiKeys.Add(new ApiKey { Name = "Bootstrap key", Prefix = ApiKeyHasher.DisplayPrefix(key), Hash = hash, UserId = owner.Id, CreatedAt = DateTime.UtcNow });
+        db.ApiKeys.Add(
+            new ApiKey { Name = "Bootstrap key", Prefix = ApiKeyHasher.DisplayPrefix(key), Hash = hash, UserId = owner.Id, CreatedAt = DateTime.UtcNow });
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("First run: registered the API key from Bootstrap:ApiKey for the Owner.");
     }

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using RewardPortal.Core.Campaigns;
 using Microsoft.Extensions.Logging;
+using RewardPortal.Core.Campaigns;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
@@ -110,7 +110,8 @@ public sealed class DemoSeeder(RewardPortalDbContext db, UserManager<AppUser> us
         }
         await db.SaveChangesAsync(cancellationToken);
         await SeedCampaignsAsync(team, now, cancellationToken);
-        logger.LogInformation("Demo data is in place. Demo accounts use the password {Password}: admin@example.com, team@example.com, ada@example.com.", DemoPassword);
+        logger.LogInformation(
+            "Demo data is in place. Demo accounts use the password {Password}: admin@example.com, team@example.com, ada@example.com.", DemoPassword);
     }
 
     /// <summary>Two campaigns a program might run side by side, each with members, a reward of its own, and (Spring) a notification of its own.</summary>
@@ -121,14 +122,18 @@ public sealed class DemoSeeder(RewardPortalDbContext db, UserManager<AppUser> us
         var spring = new Campaign
         {
             Name = "Spring referral push", Description = "Refer a friend between March and May; members redeem the spring tote.",
-            StartsAt = new DateTime(now.Year, 3, 1, 0, 0, 0, DateTimeKind.Utc), EndsAt = new DateTime(now.Year, 5, 31, 0, 0, 0, DateTimeKind.Utc), CreatedAt = now, UpdatedAt = now,
+            StartsAt = new DateTime(now.Year, 3, 1, 0, 0, 0, DateTimeKind.Utc), EndsAt = new DateTime(now.Year, 5, 31, 0, 0, 0, DateTimeKind.Utc),
+            CreatedAt = now, UpdatedAt = now,
         };
         var loyalty = new Campaign { Name = "Loyalty programme", Description = "Year-round points for loyal customers.", CreatedAt = now, UpdatedAt = now };
         db.Campaigns.AddRange(spring, loyalty);
         await db.SaveChangesAsync(cancellationToken);
         var ids = await db.Participants.Where(p => p.Email == "ada@example.com" || p.Email == "grace@example.com" || p.Email == "alan@example.com")
             .ToDictionaryAsync(p => p.Email, p => p.Id, cancellationToken);
-        foreach (var (campaign, email) in new[] { (spring, "ada@example.com"), (spring, "grace@example.com"), (loyalty, "ada@example.com"), (loyalty, "alan@example.com") })
+        foreach (var (campaign, email) in new[]
+        {
+            (spring, "ada@example.com"), (spring, "grace@example.com"), (loyalty, "ada@example.com"), (loyalty, "alan@example.com"),
+        })
             db.CampaignMembers.Add(new CampaignMember { CampaignId = campaign.Id, ParticipantId = ids[email], AddedAt = now });
         await EnsureRewardAsync(new Reward
         {
@@ -172,9 +177,19 @@ public sealed class DemoSeeder(RewardPortalDbContext db, UserManager<AppUser> us
         };
         db.Participants.Add(participant);
         await db.SaveChangesAsync(cancellationToken);
-        db.LedgerEntries.Add(new LedgerEntry { ParticipantId = participant.Id, Currency = Currency.Points, Amount = points, BalanceAfter = points, Kind = LedgerEntryKind.Award, Reason = "Welcome bonus", Actor = "demo seed", CreatedAt = now });
+        db.LedgerEntries.Add(
+            new LedgerEntry
+            {
+                ParticipantId = participant.Id, Currency = Currency.Points, Amount = points, BalanceAfter = points, Kind = LedgerEntryKind.Award,
+                Reason = "Welcome bonus", Actor = "demo seed", CreatedAt = now,
+            });
         if (cashMinor > 0)
-            db.LedgerEntries.Add(new LedgerEntry { ParticipantId = participant.Id, Currency = Currency.Cash, Amount = cashMinor, BalanceAfter = cashMinor, Kind = LedgerEntryKind.Award, Reason = "Referral commission", Actor = "demo seed", CreatedAt = now });
+            db.LedgerEntries.Add(
+                new LedgerEntry
+                {
+                    ParticipantId = participant.Id, Currency = Currency.Cash, Amount = cashMinor, BalanceAfter = cashMinor, Kind = LedgerEntryKind.Award,
+                    Reason = "Referral commission", Actor = "demo seed", CreatedAt = now,
+                });
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -136,7 +136,8 @@ public sealed class WebhookAddressGuard(IOptions<WebhookOptions> options)
         var blocked = addresses.FirstOrDefault(a => !IsPublic(a));
         return blocked is null
             ? null
-            : $"{host} resolves to {blocked}, a loopback, private, link-local, reserved or tunnelled address; webhooks may not call those (Webhooks:AllowPrivateNetworks is off).";
+            : $"{host} resolves to {blocked}, a loopback, private, link-local, reserved or tunnelled address; "
+                + $"webhooks may not call those (Webhooks:AllowPrivateNetworks is off).";
     }
 
     private static bool InRange(IPAddress address, (IPAddress Network, int Prefix) range)

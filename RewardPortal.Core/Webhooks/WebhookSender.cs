@@ -26,7 +26,8 @@ public sealed class WebhookSender(HttpClient http, IOptions<WebhookOptions> opti
         var started = Stopwatch.GetTimestamp();
         var timeout = options.Value.Timeout;
         if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || url.UserInfo.Length > 0)
-            return AttemptResult.NotSent(startedAt.UtcDateTime, "Refused: " + (WebhookAddressGuard.CheckSyntax(request.Url) ?? "The URL is not valid."), permanent: true);
+            return AttemptResult.NotSent(
+                startedAt.UtcDateTime, "Refused: " + (WebhookAddressGuard.CheckSyntax(request.Url) ?? "The URL is not valid."), permanent: true);
         using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(request.Body) };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         var timestamp = startedAt.ToUnixTimeSeconds();
@@ -50,7 +51,8 @@ public sealed class WebhookSender(HttpClient http, IOptions<WebhookOptions> opti
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new AttemptResult(startedAt.UtcDateTime, Elapsed(), false, null, null, $"No answer within {timeout.TotalSeconds:0.###} s (Webhooks:Timeout).");
+            return new AttemptResult(
+                startedAt.UtcDateTime, Elapsed(), false, null, null, $"No answer within {timeout.TotalSeconds:0.###} s (Webhooks:Timeout).");
         }
         catch (HttpRequestException e) when (Refusal(e) is { } refused)
         {

@@ -23,12 +23,18 @@ public sealed class AlertMailerTests : IDisposable
                 db.Users.Add(TestData.User($"{role}@example.com", id: role, name: role));
                 db.UserRoles.Add(new() { UserId = role, RoleId = role });
             }
-            db.Alerts.Add(new Alert { At = DateTime.UtcNow, Title = "Coffee is running low", Body = "2 of 20 codes left.", Link = "/admin/rewards", Audience = Roles.Admin });
+            db.Alerts.Add(
+                new Alert
+                {
+                    At = DateTime.UtcNow, Title = "Coffee is running low", Body = "2 of 20 codes left.", Link = "/admin/rewards", Audience = Roles.Admin,
+                });
             db.Alerts.Add(new Alert { At = DateTime.UtcNow, Title = "Webhook failing", Body = "Gave up after 8 attempts.", Audience = Roles.Owner });
             await db.SaveChangesAsync();
         }
         var pickup = new PickupDirectoryMailTransport(database.Directory.File("pickup"));
-        var mailer = new AlertMailer(database, pickup, TestMail.Composer(Options.Create(new EmailOptions { PublicBaseUrl = "https://rewards.example.com" })), TimeProvider.System, NullLogger<AlertMailer>.Instance);
+        var mailer = new AlertMailer(
+            database, pickup, TestMail.Composer(Options.Create(new EmailOptions { PublicBaseUrl = "https://rewards.example.com" })), TimeProvider.System,
+            NullLogger<AlertMailer>.Instance);
 
         await mailer.SendPendingAsync();
         await mailer.SendPendingAsync();
@@ -53,7 +59,8 @@ public sealed class AlertMailerTests : IDisposable
                 db.Alerts.Add(new Alert { At = DateTime.UtcNow, Title = $"Alert {i}", Audience = Roles.Owner });
             await db.SaveChangesAsync();
         }
-        var transport = new SlowTransport(new PickupDirectoryMailTransport(Directory.CreateDirectory(database.Directory.File("pickup")).FullName)) { FailNext = true };
+        var transport = new SlowTransport(
+            new PickupDirectoryMailTransport(Directory.CreateDirectory(database.Directory.File("pickup")).FullName)) { FailNext = true };
         var composer = TestMail.Composer(Options.Create(new EmailOptions()));
         AlertMailer Mailer() => new(database, transport, composer, TimeProvider.System, NullLogger<AlertMailer>.Instance);
 

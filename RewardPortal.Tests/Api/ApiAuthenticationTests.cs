@@ -1,7 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.ApiKeys;
 using RewardPortal.Core.Identity;
-using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Tests.Infrastructure;
 
 namespace RewardPortal.Tests.Api;

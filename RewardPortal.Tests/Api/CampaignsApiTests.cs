@@ -23,14 +23,17 @@ public sealed class CampaignsApiTests : IDisposable
     [Fact]
     public async Task CampaignsAreCreatedChangedListedAndTakeMembers()
     {
-        var created = await api.PostJsonAsync("/api/v1/campaigns", new { name = "Spring referral push", description = "March to May", startsAt = "2027-03-01T00:00:00Z", endsAt = "2027-05-31T00:00:00Z" });
+        var created = await api.PostJsonAsync(
+            "/api/v1/campaigns",
+            new { name = "Spring referral push", description = "March to May", startsAt = "2027-03-01T00:00:00Z", endsAt = "2027-05-31T00:00:00Z" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (long)(await created.JsonAsync())["id"]!;
         var ada = await ParticipantAsync("Ada");
 
         var added = await api.PostJsonAsync($"/api/v1/campaigns/{id}/participants", new { participantIds = new[] { ada, ada } });
         Assert.Equal(1, (int)(await added.JsonAsync())["added"]!);
-        Assert.Equal(0, (int)(await (await api.PostJsonAsync($"/api/v1/campaigns/{id}/participants", new { participantIds = new[] { ada } })).JsonAsync())["added"]!);
+        Assert.Equal(
+            0, (int)(await (await api.PostJsonAsync($"/api/v1/campaigns/{id}/participants", new { participantIds = new[] { ada } })).JsonAsync())["added"]!);
         var patched = await api.PatchAsync($"/api/v1/campaigns/{id}", JsonContent(new { active = false }));
         var patchedJson = await patched.JsonAsync();
         Assert.True(patched.IsSuccessStatusCode, patchedJson.ToJsonString());
@@ -48,14 +51,18 @@ public sealed class CampaignsApiTests : IDisposable
     public async Task BadInputIsAProblemNamingTheField()
     {
         await (await api.PostJsonAsync("/api/v1/campaigns", new { name = "" })).AssertProblemAsync(422, "name");
-        await (await api.PostJsonAsync("/api/v1/campaigns", new { name = "Late", startsAt = "2027-05-01T00:00:00Z", endsAt = "2027-03-01T00:00:00Z" })).AssertProblemAsync(422, "endsAt");
+        await (await api.PostJsonAsync(
+            "/api/v1/campaigns", new { name = "Late", startsAt = "2027-05-01T00:00:00Z", endsAt = "2027-03-01T00:00:00Z" })).AssertProblemAsync(422, "endsAt");
         var id = (long)(await (await api.PostJsonAsync("/api/v1/campaigns", new { name = "Loyalty" })).JsonAsync())["id"]!;
         await (await api.PostJsonAsync("/api/v1/campaigns", new { name = "Loyalty" })).AssertProblemAsync(422, "name");
-        await (await api.PostJsonAsync($"/api/v1/campaigns/{id}/participants", new { participantIds = new[] { 987_654 } })).AssertProblemAsync(422, "participantIds");
+        await (await api.PostJsonAsync(
+            $"/api/v1/campaigns/{id}/participants", new { participantIds = new[] { 987_654 } })).AssertProblemAsync(422, "participantIds");
         await (await api.PostJsonAsync($"/api/v1/campaigns/{id}/participants", new { })).AssertProblemAsync(422, "participantIds");
-        await (await api.PostJsonAsync("/api/v1/rewards", new { name = "Hoodie", type = "custom", costCurrency = "points", cost = 10, campaignIds = new[] { 987_654 } }))
+        await (await api.PostJsonAsync(
+            "/api/v1/rewards", new { name = "Hoodie", type = "custom", costCurrency = "points", cost = 10, campaignIds = new[] { 987_654 } }))
             .AssertProblemAsync(422, "campaignIds");
-        await (await api.PostJsonAsync("/api/v1/webhooks", new { name = "Hook", url = "https://example.com/hook", events = new[] { "participant.created" }, campaignIds = new[] { id } }))
+        await (await api.PostJsonAsync(
+            "/api/v1/webhooks", new { name = "Hook", url = "https://example.com/hook", events = new[] { "participant.created" }, campaignIds = new[] { id } }))
             .AssertProblemAsync(422, "campaignIds");
         await (await api.PostJsonAsync("/api/v1/campaigns/987654/participants", new { participantIds = new[] { 1 } })).AssertProblemAsync(404);
     }
@@ -64,7 +71,8 @@ public sealed class CampaignsApiTests : IDisposable
     public async Task ARewardLimitedToACampaignIsRefusedToAParticipantOutsideIt()
     {
         var campaign = (long)(await (await api.PostJsonAsync("/api/v1/campaigns", new { name = "Spring" })).JsonAsync())["id"]!;
-        var reward = await api.PostJsonAsync("/api/v1/rewards", new { name = "Spring hoodie", type = "custom", costCurrency = "points", cost = 100, campaignIds = new[] { campaign } });
+        var reward = await api.PostJsonAsync(
+            "/api/v1/rewards", new { name = "Spring hoodie", type = "custom", costCurrency = "points", cost = 100, campaignIds = new[] { campaign } });
         var rewardJson = await reward.JsonAsync();
         Assert.Equal(campaign, (long)rewardJson["campaignIds"]![0]!);
         var rewardId = (long)rewardJson["id"]!;

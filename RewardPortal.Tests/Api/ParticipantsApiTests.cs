@@ -58,7 +58,8 @@ public sealed class ParticipantsApiTests(ParticipantsApiTests.Fixture fixture) :
         Assert.Equal(250, (long)(await credited.JsonAsync())["balanceAfter"]!);
 
         await (await api.PostJsonAsync($"/api/v1/participants/{id}/credits", new { points = -5, reason = "x" })).AssertProblemAsync(422, "points");
-        await (await api.PostJsonAsync($"/api/v1/participants/{id}/credits", new { points = 5, cashMinor = 5, reason = "x" })).AssertProblemAsync(422, "points");
+        await (await api.PostJsonAsync(
+            $"/api/v1/participants/{id}/credits", new { points = 5, cashMinor = 5, reason = "x" })).AssertProblemAsync(422, "points");
         await (await api.PostJsonAsync($"/api/v1/participants/{id}/credits", new { cashMinor = 5 })).AssertProblemAsync(422, "reason");
         await (await api.PostJsonAsync("/api/v1/participants/999999/credits", new { points = 5, reason = "x" })).AssertProblemAsync(404);
         var cash = await api.PostJsonAsync($"/api/v1/participants/{id}/credits", new { cashMinor = 1234, reason = "Commission" });

@@ -17,10 +17,12 @@ public sealed class RedeemAndDecideApiTests : IDisposable
 
     private async Task<(long Participant, long Reward)> SceneAsync(long points = 1_000, long cost = 100)
     {
-        var participant = (long)(await (await api.PostJsonAsync("/api/v1/participants", new { name = "Api Person", email = $"{Guid.NewGuid():N}@example.com" })).JsonAsync())["id"]!;
+        var participant = (long)(await (await api.PostJsonAsync(
+            "/api/v1/participants", new { name = "Api Person", email = $"{Guid.NewGuid():N}@example.com" })).JsonAsync())["id"]!;
         if (points > 0)
             await api.PostJsonAsync($"/api/v1/participants/{participant}/credits", new { points, reason = "Test credit" });
-        var reward = (long)(await (await api.PostJsonAsync("/api/v1/rewards", new { name = "Api hoodie", type = "custom", costCurrency = "points", cost, stock = 10 })).JsonAsync())["id"]!;
+        var reward = (long)(await (await api.PostJsonAsync(
+            "/api/v1/rewards", new { name = "Api hoodie", type = "custom", costCurrency = "points", cost, stock = 10 })).JsonAsync())["id"]!;
         return (participant, reward);
     }
 
@@ -28,7 +30,8 @@ public sealed class RedeemAndDecideApiTests : IDisposable
 
     private static async Task<HttpResponseMessage> RedeemAsync(HttpClient api, long participant, long reward, string? key)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/redemptions") { Content = JsonContent.Create(new { participantId = participant, rewardId = reward }) };
+        var request = new HttpRequestMessage(
+            HttpMethod.Post, "/api/v1/redemptions") { Content = JsonContent.Create(new { participantId = participant, rewardId = reward }) };
         if (key is not null)
             request.Headers.Add("Idempotency-Key", key);
         return await api.SendAsync(request);
@@ -123,20 +126,27 @@ public sealed class RedeemAndDecideApiTests : IDisposable
         var id = (long)created["id"]!;
         Assert.Null(created["stock"]);
 
-        var patched = await (await api.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/rewards/{id}") { Content = JsonContent.Create(new { cost = 25 }) })).JsonAsync();
+        var patched = await (await api.SendAsync(
+            new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/rewards/{id}") { Content = JsonContent.Create(new { cost = 25 }) })).JsonAsync();
         Assert.Equal(25, (long)patched["cost"]!);
         Assert.Equal("Bean", (string?)patched["metadata"]!["partner"]);
 
-        var import = await (await api.PostJsonAsync($"/api/v1/rewards/{id}/voucher-codes", new { codes = new[] { "A-1", "A-2", "A-1", " ", "A-3" } })).JsonAsync();
+        var import = await (await api.PostJsonAsync(
+            $"/api/v1/rewards/{id}/voucher-codes", new { codes = new[] { "A-1", "A-2", "A-1", " ", "A-3" } })).JsonAsync();
         Assert.Equal(3, (int)import["added"]!);
         Assert.Equal(1, (int)import["duplicates"]!);
         Assert.Equal(1, (int)import["blanks"]!);
         var listed = (await (await api.GetAsync("/api/v1/rewards")).JsonAsync()).AsArray().Single(r => (long)r!["id"]! == id)!;
         Assert.Equal(3, (long)listed["voucherCodesAvailable"]!);
 
-        await (await api.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/rewards/{id}") { Content = JsonContent.Create(new { type = 7 }) })).AssertProblemAsync(422, "type");
-        await (await api.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/rewards/{id}") { Content = JsonContent.Create(new { colour = "red" }) })).AssertProblemAsync(422, "colour");
-        await (await api.SendAsync(new HttpRequestMessage(HttpMethod.Patch, "/api/v1/rewards/99999") { Content = JsonContent.Create(new { cost = 1 }) })).AssertProblemAsync(404);
+        await (await api.SendAsync(
+            new HttpRequestMessage(
+                HttpMethod.Patch, $"/api/v1/rewards/{id}") { Content = JsonContent.Create(new { type = 7 }) })).AssertProblemAsync(422, "type");
+        await (await api.SendAsync(
+            new HttpRequestMessage(
+                HttpMethod.Patch, $"/api/v1/rewards/{id}") { Content = JsonContent.Create(new { colour = "red" }) })).AssertProblemAsync(422, "colour");
+        await (await api.SendAsync(
+            new HttpRequestMessage(HttpMethod.Patch, "/api/v1/rewards/99999") { Content = JsonContent.Create(new { cost = 1 }) })).AssertProblemAsync(404);
     }
 
     public void Dispose() => factory.Dispose();

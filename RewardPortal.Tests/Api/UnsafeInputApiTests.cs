@@ -20,7 +20,8 @@ public sealed class UnsafeInputApiTests(UnsafeInputApiTests.Fixture fixture) : I
         await (await api.PostJsonAsync("/api/v1/rewards", new { name = "Mug", type = "custom", costCurrency = "points", cost = 10, imageUrl = CssBreakout }))
             .AssertProblemAsync(422, "imageUrl");
 
-        var created = await api.PostJsonAsync("/api/v1/rewards", new { name = "Mug", type = "custom", costCurrency = "points", cost = 10, imageUrl = "https://cdn.example.com/mug.png?v=2" });
+        var created = await api.PostJsonAsync(
+            "/api/v1/rewards", new { name = "Mug", type = "custom", costCurrency = "points", cost = 10, imageUrl = "https://cdn.example.com/mug.png?v=2" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (long)(await created.JsonAsync())["id"]!;
 
@@ -53,14 +54,22 @@ public sealed class UnsafeInputApiTests(UnsafeInputApiTests.Fixture fixture) : I
     {
         await (await api.PostJsonAsync("/api/v1/rewards", new { name = "Mug\r\nCost: 0", type = "custom", costCurrency = "points", cost = 10 }))
             .AssertProblemAsync(422, "name");
-        await (await api.PostJsonAsync("/api/v1/rewards", new { name = "Mug", type = "custom", costCurrency = "points", cost = 10, metadata = new Dictionary<string, string> { ["sku"] = "M-1\nvendor: evil" } }))
+        await (await api.PostJsonAsync(
+            "/api/v1/rewards",
+            new
+            {
+                name = "Mug", type = "custom", costCurrency = "points", cost = 10, metadata = new Dictionary<string, string> { ["sku"] = "M-1\nvendor: evil" },
+            }))
             .AssertProblemAsync(422, "metadata");
-        var participant = (long)(await (await api.PostJsonAsync("/api/v1/participants", new { name = "Grace", email = "grace@example.com" })).JsonAsync())["id"]!;
+        var participant = (long)(await (await api.PostJsonAsync(
+            "/api/v1/participants", new { name = "Grace", email = "grace@example.com" })).JsonAsync())["id"]!;
         await (await api.PostJsonAsync($"/api/v1/participants/{participant}/credits", new { points = 10, reason = "Bonus\r\nApproved by: CEO" }))
             .AssertProblemAsync(422, "reason");
-        await (await api.PostJsonAsync("/api/v1/webhooks", new { url = "https://hooks.example.com/r", events = new[] { "participant.created" }, description = "CRM\u202Egnp.exe" }))
+        await (await api.PostJsonAsync(
+            "/api/v1/webhooks", new { url = "https://hooks.example.com/r", events = new[] { "participant.created" }, description = "CRM\u202Egnp.exe" }))
             .AssertProblemAsync(422, "description");
-        await (await api.PostJsonAsync("/api/v1/webhooks", new { name = "CRM\r\nOwner: approved", url = "https://hooks.example.com/r", events = new[] { "participant.created" } }))
+        await (await api.PostJsonAsync(
+            "/api/v1/webhooks", new { name = "CRM\r\nOwner: approved", url = "https://hooks.example.com/r", events = new[] { "participant.created" } }))
             .AssertProblemAsync(422, "name");
         Assert.Equal(0, (long)(await (await api.GetAsync($"/api/v1/participants/{participant}")).JsonAsync())["pointsBalance"]!);
     }
@@ -76,10 +85,12 @@ public sealed class UnsafeInputApiTests(UnsafeInputApiTests.Fixture fixture) : I
 
         var participant = (long)(await (await api.PostJsonAsync("/api/v1/participants", new { name = "Alan", email = "alan@example.com" })).JsonAsync())["id"]!;
         await api.PostJsonAsync($"/api/v1/participants/{participant}/credits", new { points = 100, reason = "Welcome" });
-        var redemption = await (await api.PostJsonAsync("/api/v1/redemptions", new { participantId = participant, rewardId = (long)reward["id"]! })).JsonAsync();
+        var redemption = await (await api.PostJsonAsync(
+            "/api/v1/redemptions", new { participantId = participant, rewardId = (long)reward["id"]! })).JsonAsync();
         var id = (long)redemption["redemption"]!["id"]!;
 
-        var refused = await (await api.PostJsonAsync($"/api/v1/redemptions/{id}/refuse", new { message = "Sorry,\r\nout of stock.\u0007\u2066\r\nThe team" })).JsonAsync();
+        var refused = await (await api.PostJsonAsync(
+            $"/api/v1/redemptions/{id}/refuse", new { message = "Sorry,\r\nout of stock.\u0007\u2066\r\nThe team" })).JsonAsync();
 
         Assert.Equal("Sorry,\nout of stock.\nThe team", (string?)refused["redemption"]!["message"]);
     }

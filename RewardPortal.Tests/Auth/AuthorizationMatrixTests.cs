@@ -18,7 +18,9 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
     {
         string[] portal = ["/portal", "/portal/redeem", "/portal/redemptions"];
         string[] staff = ["/admin", "/admin/redemptions"];
-        string[] admin = ["/admin/participants", "/admin/participants/1", "/admin/rewards", "/admin/audit", "/admin/deliveries", "/admin/alerts", "/settings/notifications", "/settings/users", "/hangfire"];
+        string[] admin = [
+            "/admin/participants", "/admin/participants/1", "/admin/rewards", "/admin/audit", "/admin/deliveries", "/admin/alerts", "/settings/notifications",
+            "/settings/users", "/hangfire"];
         string[] owner = ["/settings/api-keys", "/settings/backups"];
         var data = new TheoryData<string, string, bool>();
         foreach (var role in new[] { Anonymous, Roles.Owner, Roles.Admin, Roles.TeamMember, Roles.Participant })

@@ -36,7 +36,8 @@ internal static class CampaignScene
         return participant;
     }
 
-    public static Task<CreatedNotification> CreateCampaignWebhookAsync(this PortalFactory factory, string url, string name, Campaign[] campaigns, params string[] events) =>
+    public static Task<CreatedNotification> CreateCampaignWebhookAsync(
+        this PortalFactory factory, string url, string name, Campaign[] campaigns, params string[] events) =>
         factory.WithServiceAsync<CreatedNotification, NotificationService>(s => s.CreateAsync(
             new NotificationInput(name, NotificationChannel.Webhook, events, [], [], url, true, CampaignIds: campaigns.Select(c => c.Id).ToList()),
             Actor, isOwner: true));

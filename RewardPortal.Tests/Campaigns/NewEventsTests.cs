@@ -21,7 +21,8 @@ public sealed class NewEventsTests : WebhookEngineTest
 {
     private static readonly string[] NewEvents =
     [
-        EventTypes.ParticipantUpdated, EventTypes.ParticipantStatusChanged, EventTypes.ParticipantAddedToCampaign, EventTypes.PointsAdjusted, EventTypes.PayoutCreated,
+        EventTypes.ParticipantUpdated, EventTypes.ParticipantStatusChanged, EventTypes.ParticipantAddedToCampaign, EventTypes.PointsAdjusted,
+        EventTypes.PayoutCreated,
     ];
 
     [Theory, MemberData(nameof(Providers))]
@@ -34,7 +35,8 @@ public sealed class NewEventsTests : WebhookEngineTest
         var spring = await factory.CreateCampaignAsync("Spring referral push");
         var cashReward = await factory.CreateCampaignRewardAsync("Gift money", [], [], RewardType.Cash);
 
-        await participants.UpdateAsync(ada.Id, new NewParticipant { Name = "Ada King", Email = ada.Email, Address = ada.Address, CustomFields = ada.CustomFields }, CampaignScene.Actor);
+        await participants.UpdateAsync(
+            ada.Id, new NewParticipant { Name = "Ada King", Email = ada.Email, Address = ada.Address, CustomFields = ada.CustomFields }, CampaignScene.Actor);
         await participants.SetSuspendedAsync(ada.Id, true, CampaignScene.Actor);
         await participants.SetSuspendedAsync(ada.Id, false, CampaignScene.Actor);
         var users = factory.Services.GetRequiredService<UserAdministrationService>();
@@ -71,7 +73,8 @@ public sealed class NewEventsTests : WebhookEngineTest
         var spring = await factory.CreateCampaignAsync("Spring referral push");
         var pointsReward = await factory.CreateCampaignRewardAsync("Sticker", [], []);
 
-        await Assert.ThrowsAsync<PortalException>(() => participants.AdjustBalanceAsync(ada.Id, Currency.Points, -1, "More than there is", CampaignScene.Actor));
+        await Assert.ThrowsAsync<PortalException>(
+            () => participants.AdjustBalanceAsync(ada.Id, Currency.Points, -1, "More than there is", CampaignScene.Actor));
         await Assert.ThrowsAsync<PortalException>(() => participants.UpdateAsync(ada.Id,
             new NewParticipant { Name = "Ada", Email = grace.Email, Address = ada.Address, CustomFields = ada.CustomFields }, CampaignScene.Actor));
         await Assert.ThrowsAsync<PortalException>(() => factory.Services.GetRequiredService<CampaignService>()

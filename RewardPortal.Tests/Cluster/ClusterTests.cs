@@ -100,7 +100,8 @@ public sealed class ClusterTests : PostgresNodesTest
             await using var terminate = new NpgsqlCommand($"SELECT pg_terminate_backend({cut})", admin);
             await terminate.ExecuteScalarAsync();
         }
-        await Wait.UntilAsync(() => Task.FromResult(listener.IsListening && listener.ServerProcessId != cut), TimeSpan.FromSeconds(15), "the listener to reconnect");
+        await Wait.UntilAsync(() => Task.FromResult(listener.IsListening && listener.ServerProcessId != cut), TimeSpan.FromSeconds(15),
+            "the listener to reconnect");
 
         Assert.Contains(worker.Logs.Lines, l => l.Contains("Lost the database connection that wakes the delivery engine"));
         Assert.Contains(worker.Logs.Lines, l => l.Contains("wake-up is connected again"));
@@ -121,13 +122,15 @@ public sealed class ClusterTests : PostgresNodesTest
             await using var transaction = await db.Database.BeginTransactionAsync();
             db.ClusterNodes.Add(new ClusterNode
             {
-                Id = "gone-host:4242:deadbeef", Role = "Worker", MachineName = "gone-host", StartedAt = DateTime.UtcNow.AddHours(-1), LastSeenAt = DateTime.UtcNow.AddSeconds(-10),
+                Id = "gone-host:4242:deadbeef", Role = "Worker", MachineName = "gone-host", StartedAt = DateTime.UtcNow.AddHours(-1),
+                    LastSeenAt = DateTime.UtcNow.AddSeconds(-10),
             });
             var recorder = survivor.Services.GetRequiredService<EventRecorder>();
             for (var i = 0; i < 20; i++)
                 await recorder.RecordAsync(db, EventTypes.PointsAwarded, new { n = i }, new EventSubject());
             await db.SaveChangesAsync();
-            await db.Deliveries.ExecuteUpdateAsync(s => s.SetProperty(d => d.LeasedBy, "gone-host:4242:deadbeef#7").SetProperty(d => d.LeasedUntil, DateTime.UtcNow.AddMinutes(5)));
+            await db.Deliveries.ExecuteUpdateAsync(s => s.SetProperty(d => d.LeasedBy, "gone-host:4242:deadbeef#7").SetProperty(d => d.LeasedUntil,
+                DateTime.UtcNow.AddMinutes(5)));
             await transaction.CommitAsync();
         }
         var stopwatch = Stopwatch.StartNew();

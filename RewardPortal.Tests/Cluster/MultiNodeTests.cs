@@ -96,7 +96,8 @@ public sealed class MultiNodeTests : PostgresNodesTest
             for (var i = 0; i < 50; i++)
                 await recorder.RecordAsync(db, EventTypes.PointsAwarded, new { n = i }, new EventSubject());
             await db.SaveChangesAsync();
-            await db.Deliveries.ExecuteUpdateAsync(s => s.SetProperty(d => d.LeasedBy, "dead-node").SetProperty(d => d.LeasedUntil, DateTime.UtcNow.AddSeconds(-1)));
+            await db.Deliveries.ExecuteUpdateAsync(
+                s => s.SetProperty(d => d.LeasedBy, "dead-node").SetProperty(d => d.LeasedUntil, DateTime.UtcNow.AddSeconds(-1)));
             await transaction.CommitAsync();
         }
 

@@ -137,8 +137,10 @@ public sealed class DailyFiguresTests : IDisposable
     }
 
     private RewardPortalDbContext NewDatabase(string provider) => provider == TestProviders.Postgres
-        ? new PostgresRewardPortalDbContext(new DbContextOptionsBuilder<PostgresRewardPortalDbContext>().UseNpgsql(PostgresServer.Shared.CreateDatabase()).Options)
-        : new SqliteRewardPortalDbContext(new DbContextOptionsBuilder<SqliteRewardPortalDbContext>().UseSqlite($"Data Source={directory.File("figures.db")}").Options);
+        ? new PostgresRewardPortalDbContext(
+            new DbContextOptionsBuilder<PostgresRewardPortalDbContext>().UseNpgsql(PostgresServer.Shared.CreateDatabase()).Options)
+        : new SqliteRewardPortalDbContext(
+            new DbContextOptionsBuilder<SqliteRewardPortalDbContext>().UseSqlite($"Data Source={directory.File("figures.db")}").Options);
 
     /// <summary>
     /// Five days of redemptions in points and cash, and one pending delivery per webhook per day. With
@@ -166,8 +168,10 @@ public sealed class DailyFiguresTests : IDisposable
             var postgres = db.Database.IsNpgsql();
             object eventTypes = postgres ? new List<string>() : "[]", redemptionTypes = postgres ? Array.Empty<int>() : "[]";
             await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO "Notifications" ("Channel", "Frequency", "EventTypes", "RedemptionTypes", "Name", "NotifyParticipant", "WebhookUrl", "IsEnabled", "IsDeleted", "CreatedAt", "UpdatedAt")
-                VALUES ({(int)NotificationChannel.Webhook}, 0, {eventTypes}, {redemptionTypes}, {$"Webhook {i}"}, {false}, {$"https://example.com/{i}"}, {true}, {false}, {today}, {today})
+                INSERT INTO "Notifications" ("Channel", "Frequency", "EventTypes", "RedemptionTypes", "Name", "NotifyParticipant", "WebhookUrl",
+                    "IsEnabled", "IsDeleted", "CreatedAt", "UpdatedAt")
+                VALUES ({(int)NotificationChannel.Webhook}, 0, {eventTypes}, {redemptionTypes}, {$"Webhook {i}"}, {false}, {$"https://example.com/{i}"},
+                    {true}, {false}, {today}, {today})
                 """);
             notificationIds.Add(await db.Database.SqlQuery<long>($"""SELECT MAX("Id") AS "Value" FROM "Notifications" """).SingleAsync());
         }
@@ -184,7 +188,8 @@ public sealed class DailyFiguresTests : IDisposable
                 if (schemaBeforeRollups)
                     await db.Database.ExecuteSqlAsync($"""
                         INSERT INTO "Redemptions" ("ParticipantId", "RewardId", "Reward", "RewardType", "Cost", "CostCurrency", "Status", "CreatedAt")
-                        VALUES ({participant.Id}, {reward.Id}, {"{}"}, {(int)reward.Type}, {redemption.Cost}, {(int)redemption.CostCurrency}, 0, {redemption.CreatedAt})
+                        VALUES ({participant.Id}, {reward.Id}, {"{}"}, {(int)reward.Type}, {redemption.Cost}, {(int)redemption.CostCurrency}, 0,
+                            {redemption.CreatedAt})
                         """);
                 else
                     db.Redemptions.Add(redemption);
@@ -235,7 +240,10 @@ public sealed class DailyFiguresTests : IDisposable
             .Where(f => f.Redemptions != 0 || f.DeliveriesSucceeded != 0 || f.DeliveriesFailed != 0).OrderBy(f => f.Day).ToList();
         var latency = (await db.DailyLatency.AsNoTracking().Where(l => l.Count != 0).ToListAsync()).Select(l => (l.Day, l.Bucket, l.Count)).Order().ToList();
 
-        Assert.Equal(expected, figures.Select(f => new { f.Day, f.Redemptions, Points = f.PointsRedeemed, Succeeded = f.DeliveriesSucceeded, Failed = f.DeliveriesFailed }).ToList());
+        Assert.Equal(
+            expected,
+            figures.Select(
+                f => new { f.Day, f.Redemptions, Points = f.PointsRedeemed, Succeeded = f.DeliveriesSucceeded, Failed = f.DeliveriesFailed }).ToList());
         Assert.Equal(expectedLatency, latency);
     }
 

@@ -19,7 +19,10 @@ public sealed class DashboardQueriesTests : IDisposable
         await using (var db = database.CreateDbContext())
         {
             var (participant, reward) = await TestData.ParticipantAndRewardAsync(db);
-            var notification = new Notification { Channel = NotificationChannel.Webhook, WebhookUrl = "https://example.com/h", IsEnabled = false, CreatedAt = today, UpdatedAt = today };
+            var notification = new Notification
+            {
+                Channel = NotificationChannel.Webhook, WebhookUrl = "https://example.com/h", IsEnabled = false, CreatedAt = today, UpdatedAt = today,
+            };
             db.Notifications.Add(notification);
             for (var day = 0; day < 365; day++)
             {

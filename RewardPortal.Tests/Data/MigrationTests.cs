@@ -24,7 +24,8 @@ public sealed class MigrationTests
         Assert.False(db.Database.HasPendingModelChanges(), "The model has changes no migration carries: add a migration.");
         Assert.Equal(0, await db.Participants.CountAsync());
         Assert.Equal(0, await db.Deliveries.CountAsync());
-        var ledgerReferences = await db.Database.SqlQueryRaw<string>("SELECT \"table\" AS \"Value\" FROM pragma_foreign_key_list('LedgerEntries')").ToListAsync();
+        var ledgerReferences = await db.Database.SqlQueryRaw<string>(
+            "SELECT \"table\" AS \"Value\" FROM pragma_foreign_key_list('LedgerEntries')").ToListAsync();
         Assert.Contains("Campaigns", ledgerReferences);
     }
 
@@ -37,9 +38,11 @@ public sealed class MigrationTests
         var migrator = db.GetService<IMigrator>();
         await migrator.MigrateAsync("20261202154917_AlertKeys");
         await db.Database.ExecuteSqlRawAsync("""
-            INSERT INTO "Notifications" ("Channel", "Frequency", "EventTypes", "RedemptionTypes", "Description", "WebhookUrl", "IsEnabled", "IsDeleted", "CreatedAt", "UpdatedAt")
+            INSERT INTO "Notifications" ("Channel", "Frequency", "EventTypes", "RedemptionTypes", "Description", "WebhookUrl", "IsEnabled", "IsDeleted",
+                "CreatedAt", "UpdatedAt")
             VALUES (1, 0, '["redemption.requested"]', '[]', NULL, 'https://hooks.example.com/rewards', 1, 0, '2026-12-01 00:00:00', '2026-12-01 00:00:00'),
-                   (1, 0, '["redemption.requested"]', '[]', 'Fulfilment system', 'https://hooks.example.com/other', 1, 0, '2026-12-01 00:00:00', '2026-12-01 00:00:00'),
+                   (1, 0, '["redemption.requested"]', '[]', 'Fulfilment system', 'https://hooks.example.com/other', 1, 0,
+                    '2026-12-01 00:00:00', '2026-12-01 00:00:00'),
                    (0, 0, '["redemption.requested"]', '[1]', NULL, NULL, 1, 0, '2026-12-01 00:00:00', '2026-12-01 00:00:00')
             """);
 

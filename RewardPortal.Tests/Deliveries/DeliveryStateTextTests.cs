@@ -17,5 +17,7 @@ public sealed class DeliveryStateTextTests
 
     [Fact]
     public void ARetryOnAnotherDayNamesTheDay() =>
-        Assert.Equal("Retrying · attempt 7 of 8 · next at Dec 7 00:10", DeliveryStateText.Describe(DeliveryStatus.Pending, 6, Now.AddHours(10).AddMinutes(30), 8, Now));
+        Assert.Equal(
+            "Retrying · attempt 7 of 8 · next at Dec 7 00:10",
+            DeliveryStateText.Describe(DeliveryStatus.Pending, 6, Now.AddHours(10).AddMinutes(30), 8, Now));
 }

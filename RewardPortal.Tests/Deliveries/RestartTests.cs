@@ -83,7 +83,8 @@ public sealed class RestartTests
     }
 
     /// <summary>A web-only node (no engine) writes a webhook and its deliveries, then stops: nothing was sent.</summary>
-    private static async Task<long> WriteWithoutEngineAsync(TempDirectory directory, Dictionary<string, string?> settings, WebhookReceiver receiver, int participants)
+    private static async Task<long> WriteWithoutEngineAsync(
+        TempDirectory directory, Dictionary<string, string?> settings, WebhookReceiver receiver, int participants)
     {
         var webOnly = new PortalFactory(new Dictionary<string, string?>(settings) { ["Node:Role"] = "Web" }, directory);
         _ = webOnly.Server;

@@ -1,11 +1,11 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using RewardPortal.Core.Identity;
-using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Alerts;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
+using RewardPortal.Core.Identity;
+using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Rewards;
 using RewardPortal.Tests.Infrastructure;
 
@@ -30,7 +30,8 @@ public sealed class WebhookDeliveryTests : WebhookEngineTest
         Assert.StartsWith("msg_", request.Id);
         Assert.StartsWith("application/json", request.Header("content-type"));
         Assert.StartsWith("RewardPortal-Webhooks/", request.Header("user-agent"));
-        Assert.InRange(long.Parse(request.Header("webhook-timestamp")), DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Assert.InRange(long.Parse(request.Header("webhook-timestamp")), DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds(),
+            DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
         using var body = JsonDocument.Parse(request.Body);
         var root = body.RootElement;
@@ -111,7 +112,11 @@ public sealed class WebhookDeliveryTests : WebhookEngineTest
     {
         Start(provider);
         var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
-        await factory.WithServiceAsync<bool, NotificationService>(async s => { await s.SetEnabledAsync(webhook.Id, false, "test", isOwner: true); return true; });
+        await factory.WithServiceAsync<bool, NotificationService>(async s =>
+        {
+            await s.SetEnabledAsync(webhook.Id, false, "test", isOwner: true);
+            return true;
+        });
 
         await factory.CreateParticipantAsync();
 
@@ -127,7 +132,11 @@ public sealed class WebhookDeliveryTests : WebhookEngineTest
         var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
         await RecordParticipantEventDueInAsync(TimeSpan.FromSeconds(1));
 
-        await factory.WithServiceAsync<bool, NotificationService>(async s => { await s.SetEnabledAsync(webhook.Id, false, "test", isOwner: true); return true; });
+        await factory.WithServiceAsync<bool, NotificationService>(async s =>
+        {
+            await s.SetEnabledAsync(webhook.Id, false, "test", isOwner: true);
+            return true;
+        });
 
         var request = Assert.Single(await receiver.WaitForAsync(1));
         Assert.True(StandardWebhooks.Verify(webhook.Secret!, request));
@@ -145,7 +154,8 @@ public sealed class WebhookDeliveryTests : WebhookEngineTest
         await factory.CreateParticipantAsync();
 
         await receiver.WaitForAsync(1);
-        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).All(d => d.Status == DeliveryStatus.Failed), what: "both deliveries to fail");
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).All(d => d.Status == DeliveryStatus.Failed),
+            what: "both deliveries to fail");
         await using var db = await factory.CreateDbContextAsync();
         var notification = await db.Notifications.SingleAsync(n => n.Id == webhook.Id);
         Assert.False(notification.IsEnabled);
@@ -171,7 +181,11 @@ public sealed class WebhookDeliveryTests : WebhookEngineTest
         await Wait.UntilAsync(async () => (await AlertsAsync()).Count == 1, what: "the first alert");
 
         // The Owner turns it back on at once, and the receiver is still gone: a second turning off, a second alert.
-        await factory.WithServiceAsync<bool, NotificationService>(async s => { await s.SetEnabledAsync(webhook.Id, true, "test", isOwner: true); return true; });
+        await factory.WithServiceAsync<bool, NotificationService>(async s =>
+        {
+            await s.SetEnabledAsync(webhook.Id, true, "test", isOwner: true);
+            return true;
+        });
         await factory.CreateParticipantAsync();
 
         await Wait.UntilAsync(async () => (await AlertsAsync()).Count == 2, what: "the second alert");
@@ -208,7 +222,8 @@ public sealed class WebhookDeliveryTests : WebhookEngineTest
         Assert.Equal($"/admin/deliveries?notification={webhook.Id}&status=failed", alert.Link);
 
         // The alert's row is committed before its email is written: wait for the file, not just the row.
-        await Wait.UntilAsync(() => Task.FromResult(Directory.Exists(factory.PickupDirectory) && Directory.GetFiles(factory.PickupDirectory, "*.eml").Length > 0),
+        await Wait.UntilAsync(() => Task.FromResult(Directory.Exists(factory.PickupDirectory)
+            && Directory.GetFiles(factory.PickupDirectory, "*.eml").Length > 0),
             what: "the alert's email");
         var email = MimeKit.MimeMessage.Load(Assert.Single(Directory.GetFiles(factory.PickupDirectory, "*.eml")));
         Assert.Equal(PortalFactory.OwnerEmail, email.To.Mailboxes.Single().Address);
@@ -252,7 +267,9 @@ public sealed class WebhookDeliveryTests : WebhookEngineTest
     public async Task ARedirectIsAFailureAndIsNotFollowed(string provider)
     {
         Start(provider);
-        receiver.Respond = (r, _) => r.Path == "/moved" ? new Reply(200) : new Reply(301, "", Headers: new Dictionary<string, string> { ["Location"] = "/moved" });
+        receiver.Respond = (r, _) => r.Path == "/moved"
+            ? new Reply(200)
+            : new Reply(301, "", Headers: new Dictionary<string, string> { ["Location"] = "/moved" });
         var webhook = await factory.CreateWebhookAsync(receiver.Url(), EventTypes.ParticipantCreated);
 
         await factory.CreateParticipantAsync();
@@ -289,7 +306,8 @@ public sealed class WebhookDeliveryTests : WebhookEngineTest
     {
         await using var db = await factory.CreateDbContextAsync();
         var recorder = factory.Services.GetRequiredService<EventRecorder>();
-        await recorder.RecordAsync(db, EventTypes.ParticipantCreated, new { participant = new { id = 0, name = "Queued" } }, new EventSubject(ParticipantId: 0));
+        await recorder.RecordAsync(db, EventTypes.ParticipantCreated, new { participant = new { id = 0, name = "Queued" } },
+            new EventSubject(ParticipantId: 0));
         foreach (var delivery in db.ChangeTracker.Entries<Delivery>())
             delivery.Entity.NextAttemptAt = DateTime.UtcNow + delay;
         await db.SaveChangesAsync();

@@ -54,7 +54,8 @@ public sealed class EmailNotificationTests() : SmtpAppTest(new() { ["Email:Publi
         {
             await s.SaveAsync(notification.Id, Core.Email.Templates.EmailAudienceKind.Team, new Core.Email.Templates.EmailTemplate(
                 "Send {{ reward.name }} to {{ participant.name }}",
-                "<h2>Voucher {{ redemption.voucher_code }}</h2>\n<p>For {{ participant.name }}</p>\n<p><a href=\"{{ links.redemption }}\">Open it</a></p>"), "test");
+                "<h2>Voucher {{ redemption.voucher_code }}</h2>\n<p>For {{ participant.name }}</p>\n<p><a href=\"{{ links.redemption }}\">Open it</a></p>"),
+                    "test");
             return true;
         });
         var participant = await factory.CreateParticipantAsync("Ada <script>\"x\"</script>", "ada@participants.test");
@@ -68,7 +69,8 @@ public sealed class EmailNotificationTests() : SmtpAppTest(new() { ["Email:Publi
         Assert.Contains("<p>For Ada &lt;script&gt;&quot;x&quot;&lt;/script&gt;</p>", message.HtmlBody);
         Assert.DoesNotContain("<script>", message.HtmlBody);
         var text = message.BodyParts.OfType<TextPart>().Single(p => p.IsPlain);
-        Assert.Equal($"Voucher COFFEE-0042\n\nFor Ada <script>\"x\"</script>\n\nOpen it: https://rewards.example.com/admin/redemptions/{redemption.Id}\n", text.Text.Replace("\r\n", "\n"));
+        Assert.Equal($"Voucher COFFEE-0042\n\nFor Ada <script>\"x\"</script>\n\nOpen it: https://rewards.example.com/admin/redemptions/{redemption.Id}\n",
+            text.Text.Replace("\r\n", "\n"));
     }
 
     [SmtpFact]

@@ -26,7 +26,8 @@ public sealed class EmailTemplateTests
             Reward = data.Reward with { Metadata = new Dictionary<string, string> { ["<b>sku</b>"] = "\"><img src=x onerror=alert(1)>" } },
         };
         var template = new EmailTemplate("Hello {{ participant.name }}",
-            "<p>{{ participant.name }}</p><a title=\"{{ participant.name }}\">x</a>{% for item in reward.metadata %}<i>{{ item.name }}={{ item.value | br }}</i>{% endfor %}");
+            "<p>{{ participant.name }}</p><a title=\"{{ participant.name }}\">x</a>"
+                + "{% for item in reward.metadata %}<i>{{ item.name }}={{ item.value | br }}</i>{% endfor %}");
 
         var email = composer.Render(template, eventType, at, data);
 
@@ -59,8 +60,14 @@ public sealed class EmailTemplateTests
 
     [Theory]
     [InlineData("<p>Hi</p>\n<p>{{ participant.nme }}</p>", "Line 2: {{ participant.nme }} is not a placeholder.")]
-    [InlineData("{% if redemption.voucher_code %}\nyes\n{% else %}\n{{ redemption.vouchercode }}\n{% endif %}", "Line 4: {{ redemption.vouchercode }} is not a placeholder.")]
-    [InlineData("{% for field in participant.custom_fields %}\n{{ field.name }}={{ field.valeu }}\n{% endfor %}", "Line 2: {{ field.valeu }} is not a placeholder.")]
+    [
+        InlineData(
+            "{% if redemption.voucher_code %}\nyes\n{% else %}\n{{ redemption.vouchercode }}\n{% endif %}",
+            "Line 4: {{ redemption.vouchercode }} is not a placeholder.")]
+    [
+        InlineData(
+            "{% for field in participant.custom_fields %}\n{{ field.name }}={{ field.valeu }}\n{% endfor %}",
+            "Line 2: {{ field.valeu }} is not a placeholder.")]
     [InlineData("<p>{{ customer.name }}</p>", "Line 1: {{ customer.name }} is not a placeholder.")]
     public void AnUnknownPlaceholderIsRefusedWithItsLineInAnyBranch(string body, string expected)
     {
@@ -139,7 +146,10 @@ public sealed class EmailTemplateTests
             </body></html>
             """);
 
-        Assert.Equal("Your hoodie & more\n\nHello Ada,\n\nReward: Hoodie\nAddress: 12 Square\nLondon\n\nSee My redemptions: https://rewards.example.com/portal/redemptions\n", text);
+        Assert.Equal(
+            "Your hoodie & more\n\nHello Ada,\n\nReward: Hoodie\nAddress: 12 Square\nLondon\n\n"
+                + "See My redemptions: https://rewards.example.com/portal/redemptions\n",
+            text);
     }
 
     [Fact]
@@ -186,7 +196,9 @@ internal sealed class ListLogger<T> : Microsoft.Extensions.Logging.ILogger<T>
 
     public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
 
-    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    public void Log<TState>(
+        Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState,
+        Exception?, string> formatter)
     {
         lock (Entries)
             Entries.Add((logLevel, formatter(state, exception)));

@@ -68,7 +68,10 @@ public sealed class ParticipantEmailTests() : SmtpAppTest(new()
         var message = Assert.Single(await smtp.WaitForAsync(1));
         Assert.Equal("ada@participants.test", message.To.Mailboxes.Single().Address);
         foreach (var body in Bodies(message))
-            foreach (var expected in new[] { "Refused", "We cannot pay out to that account", "12.50 EUR", "back in your balance", "https://rewards.example.com/portal/redemptions" })
+            foreach (var expected in new[]
+            {
+                "Refused", "We cannot pay out to that account", "12.50 EUR", "back in your balance", "https://rewards.example.com/portal/redemptions",
+            })
                 Assert.Contains(expected, body);
     }
 

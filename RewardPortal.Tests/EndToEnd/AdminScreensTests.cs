@@ -92,8 +92,10 @@ public sealed class AdminScreensTests
             await Assertions.Expect(page.GetByTestId("import-upload")).ToBeEnabledAsync();
             var csv = phone
                 ? "name,email\nAda Lovelace,ada@example.com\n"
-                : "name,email,city,T-shirt size\nAda Lovelace,ada@example.com,Paris,L\nKatherine Johnson,katherine@example.com,Hampton,S\nNobody,not-an-email,,\n";
-            await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "people.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv) });
+                : "name,email,city,T-shirt size\nAda Lovelace,ada@example.com,Paris,L\nKatherine Johnson,katherine@example.com,Hampton,S\n"
+                    + "Nobody,not-an-email,,\n";
+            await page.Locator("input[type=file]").SetInputFilesAsync(
+                new FilePayload { Name = "people.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv) });
 
             if (phone)
             {

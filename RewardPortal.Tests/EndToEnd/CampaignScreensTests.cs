@@ -51,7 +51,8 @@ public sealed class CampaignScreensTests
             // A reward limited to a campaign, and the queue filtered by one.
             await Ui.GotoAsync(page, "/admin/rewards");
             await page.GetByTestId("rewards").Locator("tr", new() { HasText = "Spring tote bag" }).GetByTestId("edit-reward").ClickAsync();
-            await Assertions.Expect(page.Locator(".mud-input-control:has([data-testid=reward-campaigns])")).ToContainTextAsync("Only members of these campaigns");
+            await Assertions.Expect(
+                page.Locator(".mud-input-control:has([data-testid=reward-campaigns])")).ToContainTextAsync("Only members of these campaigns");
             await BrowserSession.ScreenshotAsync(page, "reward-dialog-campaigns");
             await page.Keyboard.PressAsync("Escape");
             await Ui.GotoAsync(page, "/admin/redemptions");

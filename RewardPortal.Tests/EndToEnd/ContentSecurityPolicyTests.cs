@@ -60,7 +60,8 @@ public sealed class ContentSecurityPolicyTests
         var violations = new List<string>();
         page.Console += (_, message) =>
         {
-            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase) || message.Text.Contains("Refused to", StringComparison.Ordinal))
+            if (message.Text.Contains(
+                "Content Security Policy", StringComparison.OrdinalIgnoreCase) || message.Text.Contains("Refused to", StringComparison.Ordinal))
                 lock (violations)
                     violations.Add(message.Text);
         };

@@ -16,7 +16,10 @@ public sealed class DataScreenTests
         await DataPurgeTests.SeedAsync(factory);
         await factory.CreateUserAsync("admin@team.test", Roles.Admin);
         await using var browser = await BrowserSession.StartAsync(address);
-        foreach (var (email, password, phone) in new[] { (PortalFactory.OwnerEmail, PortalFactory.OwnerPassword, false), ("admin@team.test", TestUsers.Password, true) })
+        foreach (var (email, password, phone) in new[]
+        {
+            (PortalFactory.OwnerEmail, PortalFactory.OwnerPassword, false), ("admin@team.test", TestUsers.Password, true),
+        })
         {
             var page = await browser.NewPageAsync(phone);
             await BrowserSession.SignInAsync(page, email, password);

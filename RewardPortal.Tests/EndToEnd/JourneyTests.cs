@@ -114,7 +114,8 @@ public sealed class JourneyTests
             return await db.Deliveries.CountAsync(d => d.Status == Core.Deliveries.DeliveryStatus.Succeeded) >= 2;
         }, TimeSpan.FromSeconds(20), "both deliveries to succeed");
         await Ui.GotoAsync(owner, "/admin/deliveries");
-        await Assertions.Expect(owner.GetByTestId("delivery-status-chip").Filter(new() { HasText = "Delivered" })).ToHaveCountAsync(await SucceededAsync(factory));
+        await Assertions.Expect(
+            owner.GetByTestId("delivery-status-chip").Filter(new() { HasText = "Delivered" })).ToHaveCountAsync(await SucceededAsync(factory));
         await BrowserSession.ScreenshotAsync(owner, "deliveries");
         _ = participantUser;
         await smtp.DisposeAsync();

@@ -32,7 +32,8 @@ public sealed class RewardImageTests
             // Waited for rather than read once: when the circuit starts it re-renders the cards, and a card's new image
             // has no box until it is laid out.
             await page.WaitForFunctionAsync(
-                "() => { const i = document.querySelector('[data-testid=reward-card] img.reward-card__image'); return i && Math.abs(i.getBoundingClientRect().height - 140) < 1; }");
+                "() => { const i = document.querySelector('[data-testid=reward-card] img.reward-card__image'); "
+                    + "return i && Math.abs(i.getBoundingClientRect().height - 140) < 1; }");
             Assert.Equal(140, await image.EvaluateAsync<double>("i => i.getBoundingClientRect().height"), 1);
             await BrowserSession.ScreenshotAsync(page, phone ? "portal-redeem-image-phone" : "portal-redeem-image");
         }

@@ -20,7 +20,8 @@ internal static class Ui
         foreach (var option in options)
         {
             var item = items.Filter(new() { HasText = option }).First;
-            await UntilAsync(() => item.ClickAsync(), async () => await items.CountAsync() == 0 || await item.GetAttributeAsync("aria-selected") == "true",
+            await UntilAsync(() => item.ClickAsync(),
+                async () => await items.CountAsync() == 0 || await item.GetAttributeAsync("aria-selected") == "true",
                 $"'{option}' to be chosen in '{label}'");
         }
         // A multi-select stays open after a pick: click on it again (on the popover's overlay) to close it.
@@ -38,8 +39,11 @@ internal static class Ui
         await page.Locator("[data-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
-    public static Task FillAsync(IPage page, string label, string value) =>
-        page.Locator($".mud-input-control:has(label:text-is('{label}')) input, .mud-input-control:has(label:text-is('{label}')) textarea").First.FillAsync(value);
+    public static Task FillAsync(IPage page, string label, string value)
+    {
+        var control = $".mud-input-control:has(label:text-is('{label}'))";
+        return page.Locator($"{control} input, {control} textarea").First.FillAsync(value);
+    }
 
     /// <summary>Acts, then waits for the outcome; acts again only when the outcome never came.</summary>
     private static async Task UntilAsync(Func<Task> act, Func<Task<bool>> done, string what)

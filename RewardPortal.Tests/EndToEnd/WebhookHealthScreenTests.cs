@@ -27,7 +27,9 @@ public sealed class WebhookHealthScreenTests
         for (var i = 20; i >= 1; i--)
         {
             await scene.DeliveryAsync(healthy, now.AddHours(-i), (now.AddHours(-i), true, 90 + i * 7));
-            await scene.DeliveryAsync(slow, now.AddHours(-i), i % 4 == 0 ? [(now.AddHours(-i), false, 15_000), (now.AddHours(-i).AddSeconds(5), true, 900)] : [(now.AddHours(-i), true, 700 + i * 20)]);
+            await scene.DeliveryAsync(
+                slow, now.AddHours(-i),
+                i % 4 == 0 ? [(now.AddHours(-i), false, 15_000), (now.AddHours(-i).AddSeconds(5), true, 900)] : [(now.AddHours(-i), true, 700 + i * 20)]);
         }
         await scene.DeliveryAsync(slow, now.AddMinutes(-5), DeliveryStatus.Pending, (now.AddMinutes(-5), false, 15_000));
         await scene.FailingHourlyAsync(dead, now.AddHours(-20), now.AddHours(-1));

@@ -38,7 +38,8 @@ public sealed class PublishedWebhookSchemaTests : IAsyncLifetime
         var participant = await factory.CreateParticipantAsync();
         var reward = await factory.CreateRewardAsync(RewardType.VoucherCode, webhook.Id);
         await factory.RedeemAsync(participant, reward, voucherCode: "COFFEE-0001");
-        await factory.WithServiceAsync<LedgerEntry, ParticipantService>(s => s.AdjustBalanceAsync(participant.Id, Currency.Cash, 250, "Referral bonus", "test"));
+        await factory.WithServiceAsync<LedgerEntry,
+        ParticipantService>(s => s.AdjustBalanceAsync(participant.Id, Currency.Cash, 250, "Referral bonus", "test"));
 
         var requests = await receiver.WaitForAsync(2);
 

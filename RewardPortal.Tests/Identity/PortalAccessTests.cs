@@ -65,7 +65,8 @@ public sealed class PortalAccessTests
         var participant = await ParticipantAsync(factory);
         var owner = await OwnerIdAsync(factory);
 
-        var weak = await Assert.ThrowsAsync<PortalException>(() => Administration(factory).ResetParticipantPasswordAsync(participant.Id, "longenoughpassword", owner));
+        var weak = await Assert.ThrowsAsync<PortalException>(
+            () => Administration(factory).ResetParticipantPasswordAsync(participant.Id, "longenoughpassword", owner));
         Assert.Equal("password", weak.Field);
         Assert.Equal("The password needs a symbol (such as ! or -), a digit (0-9) and an upper-case letter.", weak.Message);
 

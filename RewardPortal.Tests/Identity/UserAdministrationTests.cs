@@ -23,7 +23,8 @@ public sealed class UserAdministrationTests(UserAdministrationTests.Fixture fixt
     {
         var admin = await fixture.Factory.CreateUserAsync("admin-creator@test.local", Roles.Admin);
 
-        var refused = await Assert.ThrowsAsync<PortalException>(() => Users.CreateAsync(new NewStaffUser("Second Admin", "second-admin@test.local", Roles.Admin, Password), admin));
+        var refused = await Assert.ThrowsAsync<PortalException>(
+            () => Users.CreateAsync(new NewStaffUser("Second Admin", "second-admin@test.local", Roles.Admin, Password), admin));
         var created = await Users.CreateAsync(new NewStaffUser("Second Admin", "second-admin@test.local", Roles.Admin, Password), await fixture.OwnerIdAsync());
 
         Assert.Equal(("role", "Only the Owner may create Admins."), (refused.Field, refused.Message));
@@ -51,7 +52,8 @@ public sealed class UserAdministrationTests(UserAdministrationTests.Fixture fixt
     {
         var owner = await fixture.OwnerIdAsync();
 
-        var error = await Assert.ThrowsAsync<PortalException>(() => Users.CreateAsync(new NewStaffUser("Weak", "weak@test.local", Roles.TeamMember, "short"), owner));
+        var error = await Assert.ThrowsAsync<PortalException>(
+            () => Users.CreateAsync(new NewStaffUser("Weak", "weak@test.local", Roles.TeamMember, "short"), owner));
 
         Assert.Equal("password", error.Field);
         Assert.Contains("at least 10 characters", error.Message);
@@ -65,7 +67,8 @@ public sealed class UserAdministrationTests(UserAdministrationTests.Fixture fixt
     {
         var owner = await fixture.OwnerIdAsync();
 
-        var error = await Assert.ThrowsAsync<PortalException>(() => Users.CreateAsync(new NewStaffUser("Copy", PortalFactory.OwnerEmail, Roles.TeamMember, Password), owner));
+        var error = await Assert.ThrowsAsync<PortalException>(
+            () => Users.CreateAsync(new NewStaffUser("Copy", PortalFactory.OwnerEmail, Roles.TeamMember, Password), owner));
 
         Assert.Equal("email", error.Field);
         Assert.Contains("already taken", error.Message);

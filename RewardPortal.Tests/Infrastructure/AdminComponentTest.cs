@@ -61,7 +61,8 @@ public abstract class AdminComponentTest : ComponentTest
     protected Task<string> CreateUserAsync(string email, string role, string name = "") => TestUsers.CreateUserAsync(Services, email, role, name);
 
     /// <summary>Opens a dialog the way the screens do, and returns it rendered inside the dialog provider.</summary>
-    protected async Task<IRenderedComponent<TDialog>> OpenDialogAsync<TDialog>(DialogParameters<TDialog>? parameters = null) where TDialog : Microsoft.AspNetCore.Components.IComponent
+    protected async Task<IRenderedComponent<TDialog>> OpenDialogAsync<TDialog>(DialogParameters<TDialog>? parameters = null)
+        where TDialog : Microsoft.AspNetCore.Components.IComponent
     {
         var service = Services.GetRequiredService<IDialogService>();
         await Dialogs.InvokeAsync(() => service.ShowAsync<TDialog>("Test", parameters ?? []));

@@ -41,12 +41,16 @@ public static partial class TestData
 
     public static Task<CreatedNotification> CreateWebhookAsync(this PortalFactory factory, string url, params string[] events) =>
         factory.WithServiceAsync<CreatedNotification, NotificationService>(s => s.CreateAsync(
-            new NotificationInput("Webhook to " + url, NotificationChannel.Webhook, events.Length == 0 ? [EventTypes.RedemptionRequested] : events, [], [], url, true),
+            new NotificationInput(
+                "Webhook to " + url, NotificationChannel.Webhook, events.Length == 0 ? [EventTypes.RedemptionRequested] : events, [], [], url, true),
             "test", isOwner: true));
 
-    public static Task<CreatedNotification> CreateEmailNotificationAsync(this PortalFactory factory, IReadOnlyList<string> recipientIds, params RewardType[] types) =>
+    public static Task<CreatedNotification> CreateEmailNotificationAsync(
+        this PortalFactory factory, IReadOnlyList<string> recipientIds, params RewardType[] types) =>
         factory.WithServiceAsync<CreatedNotification, NotificationService>(s => s.CreateAsync(
-            new NotificationInput("Email to the team", NotificationChannel.Email, [EventTypes.RedemptionRequested], types.Length == 0 ? Enum.GetValues<RewardType>() : types, recipientIds, null, true),
+            new NotificationInput(
+                "Email to the team", NotificationChannel.Email, [EventTypes.RedemptionRequested], types.Length == 0 ? Enum.GetValues<RewardType>() : types,
+                recipientIds, null, true),
             "test", isOwner: true));
 
     public static async Task<Participant> CreateParticipantAsync(this PortalFactory factory, string name = "Ada Lovelace", string? email = null)

@@ -53,7 +53,8 @@ public static partial class TestData
         }
         db.Rewards.Add(reward);
         await db.SaveChangesAsync();
-        db.VoucherCodes.AddRange(Enumerable.Range(1, codes).Select(i => new VoucherCode { RewardId = reward.Id, Code = $"CODE-{reward.Id}-{i:D3}", CreatedAt = now }));
+        db.VoucherCodes.AddRange(Enumerable.Range(1, codes).Select(i => new VoucherCode { RewardId = reward.Id, Code = $"CODE-{reward.Id}-{i:D3}",
+            CreatedAt = now }));
         await db.SaveChangesAsync();
         return reward;
     }

@@ -34,7 +34,8 @@ public static class TestUsers
         if (role == Roles.Participant)
         {
             await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<RewardPortalDbContext>>().CreateDbContextAsync();
-            db.Participants.Add(new Participant { Name = user.DisplayName, Email = email, UserId = user.Id, PointsBalance = points, CreatedAt = DateTime.UtcNow });
+            db.Participants.Add(
+                new Participant { Name = user.DisplayName, Email = email, UserId = user.Id, PointsBalance = points, CreatedAt = DateTime.UtcNow });
             await db.SaveChangesAsync();
         }
         return user.Id;

@@ -79,7 +79,8 @@ public sealed class DailyDigestTests() : SmtpAppTest(new()
         Assert.Contains("2 redemption events", message.Subject);
         foreach (var body in new[] { Text(message), System.Net.WebUtility.HtmlDecode(message.HtmlBody ?? "") })
         {
-            foreach (var expected in new[] { "Ada Lovelace", "2026-03-10 09:00", "Grace Hopper", "2026-03-11 05:00", "Branded hoodie GiftCard", "Requested", "America/New_York" })
+            foreach (var expected in new[] { "Ada Lovelace", "2026-03-10 09:00", "Grace Hopper", "2026-03-11 05:00", "Branded hoodie GiftCard", "Requested",
+                "America/New_York" })
                 Assert.Contains(expected, body);
             foreach (var unexpected in new[] { "Before the period", "Not a type it follows", "After the hour" })
                 Assert.DoesNotContain(unexpected, body);
@@ -87,7 +88,8 @@ public sealed class DailyDigestTests() : SmtpAppTest(new()
         Assert.Contains("https://rewards.example.com/admin/redemptions/", message.HtmlBody);
         var delivery = Assert.Single(await DigestDeliveriesAsync(rule));
         Assert.Equal(EventTypes.Digest, delivery.Event!.Type);
-        await Wait.UntilAsync(async () => (await DigestDeliveriesAsync(rule)).Single().Status == DeliveryStatus.Succeeded, what: "the digest's delivery to succeed");
+        await Wait.UntilAsync(async () => (await DigestDeliveriesAsync(rule)).Single().Status == DeliveryStatus.Succeeded,
+            what: "the digest's delivery to succeed");
         Assert.Single((await DigestDeliveriesAsync(rule)).Single().Attempts);
     }
 

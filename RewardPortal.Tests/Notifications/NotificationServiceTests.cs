@@ -40,7 +40,8 @@ public sealed class NotificationServiceTests : IAsyncLifetime
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.CreateAsync(Webhook(), "admin@test", isOwner: false));
         var created = await service.CreateAsync(Webhook(), "owner@test", isOwner: true);
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.UpdateAsync(created.Id, Webhook("https://other.example.com/"), "admin@test", isOwner: false));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(
+            () => service.UpdateAsync(created.Id, Webhook("https://other.example.com/"), "admin@test", isOwner: false));
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.SetEnabledAsync(created.Id, false, "admin@test", isOwner: false));
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.RevealSecretAsync(created.Id, "admin@test", isOwner: false));
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => service.RotateSecretAsync(created.Id, "admin@test", isOwner: false));
@@ -55,7 +56,8 @@ public sealed class NotificationServiceTests : IAsyncLifetime
     public async Task AdminsManageEmailNotificationsAndEveryChangeIsAudited()
     {
         var team = await factory.CreateUserAsync("team@test.local", Roles.TeamMember);
-        var input = new NotificationInput("Custom rewards to the team", NotificationChannel.Email, [EventTypes.RedemptionRequested], [RewardType.Custom], [team], null, true);
+        var input = new NotificationInput(
+            "Custom rewards to the team", NotificationChannel.Email, [EventTypes.RedemptionRequested], [RewardType.Custom], [team], null, true);
 
         var created = await service.CreateAsync(input, "admin@test", isOwner: false);
         await service.UpdateAsync(created.Id, input with { RedemptionTypes = [RewardType.Custom, RewardType.GiftCard] }, "admin@test", isOwner: false);
@@ -91,11 +93,13 @@ public sealed class NotificationServiceTests : IAsyncLifetime
         var email = await service.ValidateAsync(new NotificationInput(" ", NotificationChannel.Email, [], [], [], null, true));
         Assert.Equal(["eventTypes", "name", "recipientIds", "redemptionTypes"], email.Keys.Order());
 
-        var strangers = await service.ValidateAsync(new NotificationInput("Strangers", NotificationChannel.Email, [EventTypes.PointsAwarded], [RewardType.Cash], ["no-such-user"], null, true));
+        var strangers = await service.ValidateAsync(
+            new NotificationInput("Strangers", NotificationChannel.Email, [EventTypes.PointsAwarded], [RewardType.Cash], ["no-such-user"], null, true));
         Assert.Contains("redemptions only", strangers["eventTypes"]);
         Assert.Contains("team member", strangers["recipientIds"]);
 
-        var webhook = await service.ValidateAsync(new NotificationInput("Nothing", NotificationChannel.Webhook, ["nothing.happened"], [], [], "mailto:me@example.com", true));
+        var webhook = await service.ValidateAsync(
+            new NotificationInput("Nothing", NotificationChannel.Webhook, ["nothing.happened"], [], [], "mailto:me@example.com", true));
         Assert.Equal(["eventTypes", "webhookUrl"], webhook.Keys.Order());
 
         var error = await Assert.ThrowsAsync<PortalException>(() => service.CreateAsync(Webhook(""), "owner@test", isOwner: true));

@@ -67,7 +67,8 @@ public sealed class LogScopesTests : IAsyncLifetime
 
         public JsonElement? Scope(string name) =>
             root.TryGetProperty("Scopes", out var scopes)
-                ? scopes.EnumerateArray().Where(s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty(name, out _)).Select(s => (JsonElement?)s.GetProperty(name)).FirstOrDefault()
+                ? scopes.EnumerateArray().Where(
+                    s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty(name, out _)).Select(s => (JsonElement?)s.GetProperty(name)).FirstOrDefault()
                 : null;
     }
 

@@ -15,13 +15,16 @@ public sealed class MetricsTests
         await using var factory = new PortalFactory(TestData.FastRetries().With(new() { ["Metrics:Prometheus"] = "true" }));
         var api = factory.ApiClient();
         var webhook = await factory.CreateWebhookAsync(receiver.Url());
-        var participant = (long)(await (await api.PostJsonAsync("/api/v1/participants", new { name = "Metered", email = "metered@example.com" })).JsonAsync())["id"]!;
+        var participant = (long)(await (await api.PostJsonAsync(
+            "/api/v1/participants", new { name = "Metered", email = "metered@example.com" })).JsonAsync())["id"]!;
         await api.PostJsonAsync($"/api/v1/participants/{participant}/credits", new { points = 150, reason = "Test credit" });
         var reward = (long)(await (await api.PostJsonAsync("/api/v1/rewards",
             new { name = "Metered hoodie", type = "custom", costCurrency = "points", cost = 100, webhookIds = new[] { webhook.Id } })).JsonAsync())["id"]!;
 
-        Assert.Equal(HttpStatusCode.Created, (await api.PostJsonAsync("/api/v1/redemptions", new { participantId = participant, rewardId = reward })).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await api.PostJsonAsync("/api/v1/redemptions", new { participantId = participant, rewardId = reward })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Created, (await api.PostJsonAsync("/api/v1/redemptions", new { participantId = participant, rewardId = reward })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Conflict, (await api.PostJsonAsync("/api/v1/redemptions", new { participantId = participant, rewardId = reward })).StatusCode);
         await receiver.WaitForAsync(1);
         await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(webhook.Id)).Single().Status == DeliveryStatus.Succeeded);
 

@@ -75,7 +75,8 @@ public sealed class ParticipantImportServiceTests : IDisposable
         {
             db.Notifications.Add(new Notification
             {
-                Channel = NotificationChannel.Webhook, WebhookUrl = "https://example.com/h", EventTypes = [EventTypes.ParticipantCreated, EventTypes.PointsAwarded],
+                Channel = NotificationChannel.Webhook, WebhookUrl = "https://example.com/h",
+                EventTypes = [EventTypes.ParticipantCreated, EventTypes.PointsAwarded],
                 CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
             });
             await db.SaveChangesAsync();
@@ -88,7 +89,8 @@ public sealed class ParticipantImportServiceTests : IDisposable
         Assert.Equal([(Currency.Points, 2500L), (Currency.Cash, 5000L)], ledger.Select(e => (e.Currency, e.Amount)));
         Assert.All(ledger, e => Assert.Equal((LedgerEntryKind.Award, Actor), (e.Kind, e.Actor)));
         var events = await check.Events.OrderBy(e => e.Id).ToListAsync();
-        Assert.Equal([EventTypes.ParticipantCreated, EventTypes.ParticipantCreated, EventTypes.PointsAwarded, EventTypes.PointsAwarded], events.Select(e => e.Type));
+        Assert.Equal(
+            [EventTypes.ParticipantCreated, EventTypes.ParticipantCreated, EventTypes.PointsAwarded, EventTypes.PointsAwarded], events.Select(e => e.Type));
         // participant.created shows the participant as created, before the opening balance.
         Assert.Contains("\"pointsBalance\":0", events[0].DataJson);
         Assert.Contains("\"balanceAfter\":2500", events[2].DataJson);
@@ -112,7 +114,9 @@ public sealed class ParticipantImportServiceTests : IDisposable
         Assert.Equal(3, await db.Participants.CountAsync());
         var ada = await db.Participants.SingleAsync(p => p.Email == "ada@example.com");
         // Blank cells keep what is there; new columns are added beside the old ones.
-        Assert.Equal(("Ada King", 2500L, "London", "M", "Maths"), (ada.Name, ada.PointsBalance, ada.Address.City, ada.CustomFields["T-shirt size"], ada.CustomFields["Team"]));
+        Assert.Equal(
+            ("Ada King", 2500L, "London", "M", "Maths"),
+            (ada.Name, ada.PointsBalance, ada.Address.City, ada.CustomFields["T-shirt size"], ada.CustomFields["Team"]));
         Assert.Equal("Langley", (await db.Participants.SingleAsync(p => p.Email == "katherine@example.com")).Address.City);
         Assert.Equal(3, await db.LedgerEntries.CountAsync());
     }
@@ -175,7 +179,8 @@ public sealed class ParticipantImportServiceTests : IDisposable
         await using var check = database.CreateDbContext();
         var members = await check.CampaignMembers.Join(check.Participants, m => m.ParticipantId, p => p.Id, (m, p) => new { m.CampaignId, p.Email })
             .OrderBy(m => m.CampaignId).ThenBy(m => m.Email).ToListAsync();
-        Assert.Equal([(spring.Id, "ada@example.com"), (loyalty.Id, "ada@example.com"), (loyalty.Id, "grace@example.com")], members.Select(m => (m.CampaignId, m.Email)));
+        Assert.Equal(
+            [(spring.Id, "ada@example.com"), (loyalty.Id, "ada@example.com"), (loyalty.Id, "grace@example.com")], members.Select(m => (m.CampaignId, m.Email)));
         var joins = await check.Events.Where(e => e.Type == EventTypes.ParticipantAddedToCampaign).OrderBy(e => e.Id).ToListAsync();
         Assert.Equal(3, joins.Count);
         Assert.Equal([spring.Id, loyalty.Id, loyalty.Id], joins.Select(e => e.CampaignId!.Value));
@@ -215,7 +220,8 @@ public sealed class ParticipantImportServiceTests : IDisposable
         await campaigns.CreateAsync(new CampaignInput("Loyalty programme", null, null, null), Actor);
         await ImportAsync("name,email\nAda,ada@example.com\nGrace,grace@example.com");
         await using (var db = database.CreateDbContext())
-            await campaigns.AddMembersAsync(spring.Id, [await db.Participants.Where(p => p.Email == "grace@example.com").Select(p => p.Id).SingleAsync()], Actor);
+            await campaigns.AddMembersAsync(
+                spring.Id, [await db.Participants.Where(p => p.Email == "grace@example.com").Select(p => p.Id).SingleAsync()], Actor);
 
         var preview = await importer.PreviewAsync(new MemoryStream(Encoding.UTF8.GetBytes("""
             name,email,campaigns

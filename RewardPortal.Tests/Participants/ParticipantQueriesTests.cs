@@ -31,7 +31,8 @@ public sealed class ParticipantQueriesTests(ParticipantQueriesTests.HundredThous
     [MemberData(nameof(Sorts))]
     public async Task EverySortReadsAPageFromAnIndex(ParticipantSort sort, bool descending)
     {
-        var commands = await data.CaptureAsync(() => Queries.PageAsync(new ParticipantListQuery(Sort: sort, Descending: descending, Page: 1_000, PageSize: 25)));
+        var commands = await data.CaptureAsync(
+            () => Queries.PageAsync(new ParticipantListQuery(Sort: sort, Descending: descending, Page: 1_000, PageSize: 25)));
 
         foreach (var plan in await data.PlansAsync(commands))
         {

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using RewardPortal.Core.Data;
 using RewardPortal.Core.Common;
+using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
@@ -16,7 +16,8 @@ public sealed class ParticipantServiceUpdateTests : IDisposable
     private readonly ParticipantService participants;
 
     public ParticipantServiceUpdateTests() =>
-        participants = new ParticipantService(database, new WriteTransactions(database, new SqliteWriteGate()), new EventRecorder(TimeProvider.System), new NoDeliverySignal(), TimeProvider.System);
+        participants = new ParticipantService(database, new WriteTransactions(database, new SqliteWriteGate()), new EventRecorder(TimeProvider.System),
+            new NoDeliverySignal(), TimeProvider.System);
 
     public void Dispose() => database.Dispose();
 
@@ -40,7 +41,8 @@ public sealed class ParticipantServiceUpdateTests : IDisposable
 
         await using var db = database.CreateDbContext();
         var stored = await db.Participants.SingleAsync();
-        Assert.Equal(("Ada King", "Ockham Park", "L", "Maths"), (stored.Name, stored.Address.Line1, stored.CustomFields["T-shirt size"], stored.CustomFields["Team"]));
+        Assert.Equal(("Ada King", "Ockham Park", "L", "Maths"), (stored.Name, stored.Address.Line1, stored.CustomFields["T-shirt size"],
+            stored.CustomFields["Team"]));
         var audit = await db.AuditEntries.OrderBy(a => a.Id).LastAsync();
         Assert.Equal("participant.updated", audit.Action);
         Assert.Equal("name: Ada Lovelace -> Ada King; address; custom fields", audit.Details);

@@ -105,7 +105,8 @@ public sealed class SecretsAtRestTests
             return;
         using var directory = new TempDirectory();
         var database = Path.Combine(directory.Path, "data", "portal.db");
-        await using (var app = new PortalFactory(new() { ["ConnectionStrings:RewardPortal"] = $"Data Source={database}", ["DataProtection:KeyFile"] = "" }, directory))
+        await using (var app = new PortalFactory(
+            new() { ["ConnectionStrings:RewardPortal"] = $"Data Source={database}", ["DataProtection:KeyFile"] = "" }, directory))
         {
             _ = app.Server;
             await app.CreateWebhookAsync("http://127.0.0.1:9/hook");
@@ -133,7 +134,8 @@ public sealed class SecretsAtRestTests
         using var client = app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
         var page = await client.GetAsync("/account/login");
         var antiforgery = string.Join("; ", page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
-        var token = System.Text.RegularExpressions.Regex.Match(await page.Content.ReadAsStringAsync(), "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = System.Text.RegularExpressions.Regex.Match(
+            await page.Content.ReadAsStringAsync(), "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
         using var post = new HttpRequestMessage(HttpMethod.Post, "/account/login")
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>

@@ -1,10 +1,10 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
-using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Operations;
 using RewardPortal.Core.Participants;

@@ -75,7 +75,8 @@ public sealed class RedemptionServiceTests
         Assert.Equal(900, (await db.Participants.SingleAsync()).PointsBalance);
 
         var other = await fixture.Database.RewardAsync(cost: 5);
-        var reused = await Assert.ThrowsAsync<PortalException>(() => fixture.Redemptions.RedeemAsync(new RedeemRequest(participant.Id, other.Id, "click-1", "api-key:1"), "p"));
+        var reused = await Assert.ThrowsAsync<PortalException>(() => fixture.Redemptions.RedeemAsync(new RedeemRequest(participant.Id, other.Id, "click-1",
+            "api-key:1"), "p"));
         Assert.Equal(RedemptionErrors.IdempotencyKeyReused, reused.Code);
     }
 
@@ -177,7 +178,8 @@ public sealed class RedemptionServiceTests
         var voucherRedemption = await fixture.Redemptions.RedeemAsync(new RedeemRequest(participant.Id, voucher.Id), "p");
 
         await using var check = fixture.Database.CreateDbContext();
-        var forCustom = await check.Deliveries.Where(d => d.Event!.RedemptionId == customRedemption.Redemption.Id).Select(d => d.NotificationId).OrderBy(id => id).ToListAsync();
+        var forCustom = await check.Deliveries.Where(d => d.Event!.RedemptionId == customRedemption.Redemption.Id)
+            .Select(d => d.NotificationId).OrderBy(id => id).ToListAsync();
         var forVoucher = await check.Deliveries.Where(d => d.Event!.RedemptionId == voucherRedemption.Redemption.Id).CountAsync();
         Assert.Equal([customEmails.Id, assignedWebhook.Id], forCustom);
         Assert.Equal(0, forVoucher);

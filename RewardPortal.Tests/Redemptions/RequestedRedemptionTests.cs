@@ -15,7 +15,9 @@ public sealed class RequestedRedemptionTests
 
         var redemption = Redemption.Requested(participantId: 3, reward, actor: "user:12", now);
 
-        Assert.Equal((3L, 7L, RewardType.Custom, Currency.Cash, 250L), (redemption.ParticipantId, redemption.RewardId, redemption.RewardType, redemption.CostCurrency, redemption.Cost));
+        Assert.Equal(
+            (3L, 7L, RewardType.Custom, Currency.Cash, 250L),
+            (redemption.ParticipantId, redemption.RewardId, redemption.RewardType, redemption.CostCurrency, redemption.Cost));
         Assert.Equal("Mug", redemption.Reward.Name);
         Assert.Equal(RedemptionStatus.Requested, redemption.Status);
         Assert.Equal(now, redemption.CreatedAt);

@@ -91,6 +91,7 @@ public sealed class HealthFiguresTests
 
         Assert.Equal(EndpointState.Degraded, HealthFigures.State(degraded, isEnabled: true));
         Assert.Equal(EndpointState.Disabled, HealthFigures.State(degraded, isEnabled: false));
-        Assert.True(EndpointState.Disabled < EndpointState.Failing && EndpointState.Failing < EndpointState.Degraded && EndpointState.Degraded < EndpointState.Healthy);
+        Assert.True(
+            EndpointState.Disabled < EndpointState.Failing && EndpointState.Failing < EndpointState.Degraded && EndpointState.Degraded < EndpointState.Healthy);
     }
 }

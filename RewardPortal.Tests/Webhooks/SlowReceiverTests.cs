@@ -30,7 +30,8 @@ public sealed class SlowReceiverTests
         Assert.True(slow.Requests.Count(r => r.ArrivedAt <= lastFast) <= 2, "the slow receiver never had more than its lane's 2 attempts in flight");
 
         // The slow receiver's attempts time out and are retried; nothing is lost.
-        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(slowHook.Id)).Any(d => d.Attempts.Any(a => a.Error!.Contains("No answer within 1.5 s"))),
+        await Wait.UntilAsync(async () => (await factory.DeliveriesAsync(slowHook.Id))
+            .Any(d => d.Attempts.Any(a => a.Error!.Contains("No answer within 1.5 s"))),
             TimeSpan.FromSeconds(10), "a timed-out attempt to be logged");
         Assert.All(await factory.DeliveriesAsync(slowHook.Id), d => Assert.NotEqual(DeliveryStatus.Succeeded, d.Status));
     }

@@ -35,7 +35,9 @@ internal sealed class WebhookHealthScene(IDbContextFactory<RewardPortalDbContext
 
     /// <summary>One delivery made at <paramref name="createdAt"/> with the attempts given, its status following the last of them.</summary>
     public async Task<long> DeliveryAsync(long webhookId, DateTime createdAt, params (DateTime At, bool Succeeded, int Ms)[] attempts) =>
-        await DeliveryAsync(webhookId, createdAt, attempts.Length == 0 ? DeliveryStatus.Pending : attempts[^1].Succeeded ? DeliveryStatus.Succeeded : DeliveryStatus.Failed, attempts);
+        await DeliveryAsync(
+            webhookId, createdAt, attempts.Length == 0 ? DeliveryStatus.Pending : attempts[^1].Succeeded ? DeliveryStatus.Succeeded : DeliveryStatus.Failed,
+            attempts);
 
     public async Task<long> DeliveryAsync(long webhookId, DateTime createdAt, DeliveryStatus status, params (DateTime At, bool Succeeded, int Ms)[] attempts)
     {

@@ -48,7 +48,8 @@ public sealed class WebhookHealthTests : IDisposable
         Assert.Equal(EndpointState.Healthy, rows.Single(r => r.Id == healthy).State);
         var f = rows.Single(r => r.Id == failing);
         Assert.Equal((3, 0.0, 4, 0.25, 15_000, 3, Now.AddHours(-3)),
-            (f.Health.Attempts24h, f.Health.SuccessRate24h, f.Health.Attempts7d, f.Health.SuccessRate7d, f.Health.P95Ms, f.Health.ConsecutiveFailures, f.Health.FailingSince));
+            (f.Health.Attempts24h, f.Health.SuccessRate24h, f.Health.Attempts7d, f.Health.SuccessRate7d, f.Health.P95Ms, f.Health.ConsecutiveFailures,
+                f.Health.FailingSince));
         Assert.Equal(EndpointState.Failing, f.State);
         Assert.Equal(new WebhookError(Now.AddHours(-1), 503, $"HTTP 503 at {Now.AddHours(-1):u}"), f.LastError);
         Assert.Equal(EndpointHealth.None, rows.Single(r => r.Id == idle).Health);

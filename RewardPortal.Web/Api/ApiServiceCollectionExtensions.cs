@@ -23,7 +23,9 @@ internal static class ApiServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicies.Owner, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireRole(Roles.Owner))
             .AddPolicy(ApiPolicies.Admin, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireRole(Roles.Owner, Roles.Admin))
-            .AddPolicy(ApiPolicies.Staff, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireRole(Roles.Owner, Roles.Admin, Roles.TeamMember));
+            .AddPolicy(
+                ApiPolicies.Staff,
+                p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireRole(Roles.Owner, Roles.Admin, Roles.TeamMember));
 
         var limits = configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new();
         services.AddRateLimiter(o =>

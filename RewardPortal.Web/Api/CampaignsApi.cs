@@ -6,7 +6,8 @@ using RewardPortal.Core.Common;
 namespace RewardPortal.Web.Api;
 
 public record CampaignResponse(
-    long Id, string Name, string Description, DateTime? StartsAt, DateTime? EndsAt, bool Active, int Members, int Rewards, DateTime CreatedAt, DateTime UpdatedAt)
+    long Id, string Name, string Description, DateTime? StartsAt, DateTime? EndsAt, bool Active, int Members, int Rewards, DateTime CreatedAt,
+    DateTime UpdatedAt)
 {
     public static CampaignResponse Of(CampaignSummary c) =>
         new(c.Id, c.Name, c.Description, c.StartsAt, c.EndsAt, c.Active, c.Members, c.Rewards, c.CreatedAt, c.UpdatedAt);
@@ -36,14 +37,16 @@ internal static class CampaignsApi
     public static async Task<Ok<List<CampaignResponse>>> ListAsync(CampaignService campaigns, CancellationToken cancellationToken) =>
         TypedResults.Ok((await campaigns.ListAsync(cancellationToken)).OrderBy(c => c.Id).Select(CampaignResponse.Of).ToList());
 
-    public static async Task<Created<CampaignResponse>> CreateAsync(CampaignBody body, CampaignService campaigns, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<Created<CampaignResponse>> CreateAsync(
+        CampaignBody body, CampaignService campaigns, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var campaign = await campaigns.CreateAsync(new CampaignInput(body.Name ?? "", body.Description, body.StartsAt, body.EndsAt, body.Active ?? true),
             ApiActor.Of(user), cancellationToken);
         return TypedResults.Created($"/api/v1/campaigns/{campaign.Id}", await LoadAsync(campaigns, campaign.Id, cancellationToken));
     }
 
-    public static async Task<Ok<CampaignResponse>> UpdateAsync(long id, CampaignBody body, CampaignService campaigns, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<Ok<CampaignResponse>> UpdateAsync(
+        long id, CampaignBody body, CampaignService campaigns, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var current = CampaignInput.From((await campaigns.GetAsync(id, cancellationToken)).Campaign);
         var input = current with
@@ -66,7 +69,8 @@ internal static class CampaignsApi
         return TypedResults.Ok(new CampaignMembersAdded(await campaigns.AddMembersAsync(id, body.ParticipantIds, ApiActor.Of(user), cancellationToken)));
     }
 
-    public static async Task<NoContent> RemoveMemberAsync(long id, long participantId, CampaignService campaigns, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<NoContent> RemoveMemberAsync(
+        long id, long participantId, CampaignService campaigns, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         await campaigns.RemoveMemberAsync(id, participantId, ApiActor.Of(user), cancellationToken);
         return TypedResults.NoContent();

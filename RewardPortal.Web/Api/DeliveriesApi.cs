@@ -21,7 +21,8 @@ internal static class DeliveriesApi
     }
 
     public static async Task<Ok<Page<DeliveryResponse>>> ListAsync(
-        IDbContextFactory<RewardPortalDbContext> dbFactory, string? status, long? notificationId, string? after, int? limit, CancellationToken cancellationToken)
+        IDbContextFactory<RewardPortalDbContext> dbFactory, string? status, long? notificationId, string? after, int? limit,
+        CancellationToken cancellationToken)
     {
         var afterId = Cursor.Decode(after);
         var take = Cursor.Limit(limit);

@@ -16,9 +16,11 @@ public record CreateParticipantRequest(
 public record CreditRequest(long? Points, long? CashMinor, [property: Required] string? Reason, long? CampaignId = null);
 
 public record LedgerEntryPayload(
-    long Id, long ParticipantId, Currency Currency, long Amount, long BalanceAfter, LedgerEntryKind Kind, string Reason, string Actor, DateTime CreatedAt, long? CampaignId)
+    long Id, long ParticipantId, Currency Currency, long Amount, long BalanceAfter, LedgerEntryKind Kind, string Reason, string Actor, DateTime CreatedAt,
+    long? CampaignId)
 {
-    public static LedgerEntryPayload Of(LedgerEntry e) => new(e.Id, e.ParticipantId, e.Currency, e.Amount, e.BalanceAfter, e.Kind, e.Reason, e.Actor, e.CreatedAt, e.CampaignId);
+    public static LedgerEntryPayload Of(LedgerEntry e) =>
+        new(e.Id, e.ParticipantId, e.Currency, e.Amount, e.BalanceAfter, e.Kind, e.Reason, e.Actor, e.CreatedAt, e.CampaignId);
 }
 
 internal static class ParticipantsApi
@@ -31,7 +33,8 @@ internal static class ParticipantsApi
         group.MapPost("/{id:long}/credits", CreditAsync).WithName("CreditParticipant");
     }
 
-    public static async Task<Created<ParticipantPayload>> CreateAsync(CreateParticipantRequest request, ParticipantService participants, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<Created<ParticipantPayload>> CreateAsync(
+        CreateParticipantRequest request, ParticipantService participants, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var address = request.Address;
         var participant = await participants.CreateAsync(new NewParticipant
@@ -56,7 +59,8 @@ internal static class ParticipantsApi
         return TypedResults.Ok(ParticipantPayload.Of(participant));
     }
 
-    public static async Task<Created<LedgerEntryPayload>> CreditAsync(long id, CreditRequest request, ParticipantService participants, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<Created<LedgerEntryPayload>> CreditAsync(
+        long id, CreditRequest request, ParticipantService participants, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var (currency, amount, field) = (request.Points, request.CashMinor) switch
         {

@@ -22,7 +22,10 @@ internal static class RedemptionExportEndpoints
             .RequireAuthorization(ApiPolicies.Staff)
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithDescription("The redemptions matching the filters as CSV (text/csv), streamed: participant, address, custom fields, reward, metadata, status, message. 'from' and 'to' are ISO 8601 instants (to is exclusive); campaignId keeps the redemptions of rewards limited to that campaign; order is oldest (default) or newest. Cells that would start a spreadsheet formula begin with an apostrophe.");
+            .WithDescription(
+                "The redemptions matching the filters as CSV (text/csv), streamed: participant, address, custom fields, reward, metadata, status, message. "
+                    + "'from' and 'to' are ISO 8601 instants (to is exclusive); campaignId keeps the redemptions of rewards limited to that campaign; "
+                    + "order is oldest (default) or newest. Cells that would start a spreadsheet formula begin with an apostrophe.");
 
     public static void MapRedemptionExportDownload(this IEndpointRouteBuilder app) =>
         app.MapGet(BrowserPath, Export).RequireAuthorization(Policies.Staff).ExcludeFromDescription();

@@ -18,7 +18,10 @@ internal static partial class RedemptionsApi
     static partial void MapCommands(RouteGroupBuilder group)
     {
         group.MapPost("/", RedeemAsync).WithName("Redeem")
-            .WithDescription("Redeems a reward for a participant. Send an Idempotency-Key header: a retry with the same key and body answers the first result and charges once; the same key with another body (another participant or reward) is refused with 422. Keys are scoped to the API key that sends them.");
+            .WithDescription(
+                "Redeems a reward for a participant. Send an Idempotency-Key header: a retry with the same key and body answers the first result and charges "
+                    + "once; the same key with another body (another participant or reward) is refused with 422. "
+                    + "Keys are scoped to the API key that sends them.");
         group.MapPost("/{id:long}/fulfill", FulfilAsync).WithName("FulfilRedemption");
         group.MapPost("/{id:long}/refuse", RefuseAsync).WithName("RefuseRedemption")
             .WithDescription("Refuses a redemption: the participant's balance is refunded and the message shown to them.");
@@ -58,6 +61,7 @@ internal static partial class RedemptionsApi
         return TypedResults.Ok(await LoadAsync(dbFactory, id, cancellationToken));
     }
 
-    private static async Task<RedemptionEventData> LoadAsync(IDbContextFactory<RewardPortalDbContext> dbFactory, long id, CancellationToken cancellationToken) =>
+    private static async Task<RedemptionEventData> LoadAsync(
+        IDbContextFactory<RewardPortalDbContext> dbFactory, long id, CancellationToken cancellationToken) =>
         (await GetAsync(id, dbFactory, cancellationToken)).Value!;
 }

@@ -15,7 +15,9 @@ internal static partial class RedemptionsApi
     {
         var group = api.MapGroup("/redemptions").WithTags("Redemptions").RequireAuthorization(ApiPolicies.Staff);
         group.MapGet("/", ListAsync).WithName("ListRedemptions")
-            .WithDescription("Pages through redemptions, oldest first. Pass nextCursor back as 'after'. Each item has the shape of a redemption webhook's data. campaignId keeps the redemptions of rewards limited to that campaign.");
+            .WithDescription(
+                "Pages through redemptions, oldest first. Pass nextCursor back as 'after'. Each item has the shape of a redemption webhook's data. "
+                    + "campaignId keeps the redemptions of rewards limited to that campaign.");
         group.MapGet("/{id:long}", GetAsync).WithName("GetRedemption");
         MapCommands(group);
     }

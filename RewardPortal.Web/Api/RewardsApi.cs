@@ -41,6 +41,7 @@ internal static partial class RewardsApi
             .ToListAsync(cancellationToken);
         return rows.Select(x => new RewardResponse(
             x.Reward.Id, x.Reward.Name, x.Reward.Description, x.Reward.Type, x.Reward.CostCurrency, x.Reward.Cost, x.Reward.Stock,
-            x.Reward.IsEnabled, x.Reward.ImageUrl, x.Reward.Metadata, x.WebhookIds, x.Available, x.Reward.CreatedAt, x.Reward.UpdatedAt, x.CampaignIds)).ToList();
+            x.Reward.IsEnabled, x.Reward.ImageUrl, x.Reward.Metadata, x.WebhookIds, x.Available, x.Reward.CreatedAt, x.Reward.UpdatedAt,
+            x.CampaignIds)).ToList();
     }
 }

@@ -24,7 +24,8 @@ internal static class WebhookDescriptions
         var schemaJson = definition.Schema();
         schemaJson.Remove("$schema");
         var schema = OpenApiModelFactory.Parse<OpenApiSchema>(schemaJson.ToJsonString(), OpenApiSpecVersion.OpenApi3_1, document, out var diagnostic, "json")
-            ?? throw new InvalidOperationException($"The schema of {definition.Type} does not read as OpenAPI: {string.Join("; ", diagnostic?.Errors.Select(e => e.Message) ?? [])}");
+            ?? throw new InvalidOperationException(
+                $"The schema of {definition.Type} does not read as OpenAPI: {string.Join("; ", diagnostic?.Errors.Select(e => e.Message) ?? [])}");
         return new OpenApiPathItem
         {
             Operations = new Dictionary<HttpMethod, OpenApiOperation>

@@ -26,10 +26,12 @@ internal static partial class WebhooksApi
             .WithDescription("Deletes the webhook; its delivery history stays.");
     }
 
-    public static async Task<Created<CreatedWebhookResponse>> CreateAsync(WebhookBody body, NotificationService notifications, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<Created<CreatedWebhookResponse>> CreateAsync(
+        WebhookBody body, NotificationService notifications, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var input = new NotificationInput(body.Name ?? "", NotificationChannel.Webhook, body.Events ?? [], [], [], body.Url, body.Enabled ?? true, Description: body.Description, CampaignIds: body.CampaignIds,
-            Frequency: body.Frequency ?? NotificationFrequency.EveryTime);
+        var input = new NotificationInput(
+            body.Name ?? "", NotificationChannel.Webhook, body.Events ?? [], [], [], body.Url, body.Enabled ?? true, Description: body.Description,
+            CampaignIds: body.CampaignIds, Frequency: body.Frequency ?? NotificationFrequency.EveryTime);
         var created = await WithApiFieldNames(() => notifications.CreateAsync(input, ApiActor.Of(user), isOwner: true, cancellationToken));
         return TypedResults.Created($"/api/v1/webhooks/{created.Id}",
             new CreatedWebhookResponse(created.Id, input.Name.Trim(), input.WebhookUrl, input.EventTypes, input.IsEnabled, created.Secret!));
@@ -56,7 +58,8 @@ internal static partial class WebhooksApi
             return true;
         });
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return TypedResults.Ok(WebhookResponse.Of(await db.Notifications.AsNoTracking().Include(n => n.Campaigns).FirstAsync(n => n.Id == id, cancellationToken)));
+        return TypedResults.Ok(
+            WebhookResponse.Of(await db.Notifications.AsNoTracking().Include(n => n.Campaigns).FirstAsync(n => n.Id == id, cancellationToken)));
     }
 
     /// <summary>The service names the screens' fields; the API calls them url and events.</summary>
@@ -68,7 +71,8 @@ internal static partial class WebhooksApi
         }
         catch (PortalException e) when (e.Errors.Keys.Any(f => f is "webhookUrl" or "eventTypes"))
         {
-            throw PortalException.Invalid(e.Errors.ToDictionary(f => f.Key switch { "webhookUrl" => "url", "eventTypes" => "events", _ => f.Key }, f => f.Value));
+            throw PortalException.Invalid(
+                e.Errors.ToDictionary(f => f.Key switch { "webhookUrl" => "url", "eventTypes" => "events", _ => f.Key }, f => f.Value));
         }
     }
 

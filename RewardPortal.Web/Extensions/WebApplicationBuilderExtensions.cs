@@ -30,7 +30,7 @@ internal static class WebApplicationBuilderExtensions
         var node = NodeOptions.Read(builder.Configuration);
         services.AddSingleton(node);
         services.AddRewardPortalCore(builder.Configuration, builder.Environment.ContentRootPath);
-        services.AddClusterNodes((builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new()).Role.ToString());
+        services.AddClusterNodes(node.Role.ToString());
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddProblemDetails();
@@ -91,7 +91,8 @@ internal static class WebApplicationBuilderExtensions
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings();
             if (database.Provider == DatabaseProvider.Postgres)
-                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(configuration.GetConnectionString(CoreServiceCollectionExtensions.ConnectionStringName)));
+                config.UsePostgreSqlStorage(
+                    o => o.UseNpgsqlConnection(configuration.GetConnectionString(CoreServiceCollectionExtensions.ConnectionStringName)));
             else
                 config.UseInMemoryStorage();
         });

@@ -70,7 +70,8 @@ internal static class WebApplicationExtensions
         var smtp = app.Services.GetRequiredService<IOptions<EmailOptions>>().Value.Smtp;
         if (!string.IsNullOrWhiteSpace(smtp.Host) && smtp.Security == SmtpSecurity.None && !string.IsNullOrEmpty(smtp.UserName))
             app.Logger.LogWarning(
-                "Email:Smtp:Security is None and Email:Smtp:UserName is set: the SMTP password goes to {Host}:{Port} unencrypted, readable by anyone on the path. Use Auto, StartTls or SslOnConnect unless the server is on this machine.",
+                "Email:Smtp:Security is None and Email:Smtp:UserName is set: the SMTP password goes to {Host}:{Port} unencrypted, "
+                    + "readable by anyone on the path. Use Auto, StartTls or SslOnConnect unless the server is on this machine.",
                 smtp.Host, smtp.Port);
     }
 
@@ -88,7 +89,8 @@ internal static class WebApplicationExtensions
                     ?? app.Urls.FirstOrDefault();
                 if (served is not null)
                     links.UseServerAddress(served);
-                app.Logger.LogWarning("No public address is set (Email:PublicBaseUrl): links in emails use {Address}, which recipients elsewhere may not reach.", links.BaseUrl);
+                app.Logger.LogWarning(
+                    "No public address is set (Email:PublicBaseUrl): links in emails use {Address}, which recipients elsewhere may not reach.", links.BaseUrl);
             }
         });
 }

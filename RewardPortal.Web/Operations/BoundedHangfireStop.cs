@@ -38,7 +38,8 @@ internal static class BoundedHangfireStopExtensions
             throw new InvalidOperationException("Expected Hangfire's server to be registered through a factory.");
         services.Remove(registered);
         services.Add(ServiceDescriptor.Describe(typeof(IHostedService),
-            sp => new BoundedHangfireStop((IHostedService)create(sp), sp.GetRequiredService<ILogger<BoundedHangfireStop>>(), BoundedHangfireStop.Bound), registered.Lifetime));
+            sp => new BoundedHangfireStop((IHostedService)create(sp), sp.GetRequiredService<ILogger<BoundedHangfireStop>>(), BoundedHangfireStop.Bound),
+            registered.Lifetime));
         return services;
     }
 }

@@ -35,7 +35,8 @@ internal static class Telemetry
             // The app's source carries the redemption's span and one "deliver" span per attempt, a child of the trace the
             // event was recorded in. The HTTP client's own spans are left out: under a send span they would only double it.
             telemetry.WithTracing(t => t.AddSource(PortalMetrics.ActivitySourceName)
-                    .AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/healthz") && !c.Request.Path.StartsWithSegments("/_blazor")))
+                    .AddAspNetCoreInstrumentation(
+                        o => o.Filter = c => !c.Request.Path.StartsWithSegments("/healthz") && !c.Request.Path.StartsWithSegments("/_blazor")))
                 .UseOtlpExporter();
         }
     }

@@ -28,7 +28,9 @@ try
         {
             var raw = await RawAsync();
             var (fresh, warm) = await DrainAsync(postgres: null, nodes: 1);
-            Console.WriteLine($"| round {round}: a freshly started engine drains {options.Count:N0} pending deliveries on SQLite ({DrainFigures(fresh)}) | {fresh.Rate:N0}/s, {fresh.Rate / raw:P0} of raw |");
+            Console.WriteLine(
+                $"| round {round}: a freshly started engine drains {options.Count:N0} pending deliveries on SQLite ({DrainFigures(fresh)}) | "
+                    + $"{fresh.Rate:N0}/s, {fresh.Rate / raw:P0} of raw |");
             Console.WriteLine($"| round {round}: the same engine drains {options.Count:N0} more ({DrainFigures(warm)}) | {warm.Rate:N0}/s |");
             Console.WriteLine($"| round {round}: engine / raw | {warm.Rate / raw:P0} |");
             if (round > 1)
@@ -55,7 +57,9 @@ try
         foreach (var nodes in new[] { 1, 2 })
         {
             var (_, warm) = await DrainAsync(server.ConnectionString, nodes);
-            Console.WriteLine($"| engine drains {options.Count:N0} pending deliveries on PostgreSQL, {nodes} node(s) ({DrainFigures(warm)}) | {warm.Rate:N0}/s, {warm.Rate / raw:P0} of raw |");
+            Console.WriteLine(
+                $"| engine drains {options.Count:N0} pending deliveries on PostgreSQL, {nodes} node(s) ({DrainFigures(warm)}) | {warm.Rate:N0}/s, "
+                    + $"{warm.Rate / raw:P0} of raw |");
         }
         // Commit to arrival: redemptions and sends on one node, then redemptions on a Web node and sends on a Worker,
         // which hears of each commit only through the database (LISTEN/NOTIFY).
@@ -65,8 +69,9 @@ try
             await using var worker = await Engine.StartAsync(directory, options, postgres: database);
             await using var web = crossNode ? await Engine.StartAsync(directory, options, postgres: database, sends: false) : null;
             var run = await Scenarios.LatencyAsync(web ?? worker, receiver, options);
-            Console.WriteLine($"| PostgreSQL, {(crossNode ? "committed on a Web node, sent by a Worker" : "one node")}: commit -> arrival at {run.AchievedRate:N0} redemptions/s " +
-                $"over {options.Seconds} s ({run.FromCommit.Length:N0} webhooks) | {LatencyFigures(run.FromCommit)} |");
+            Console.WriteLine($"| PostgreSQL, {(crossNode ? "committed on a Web node, sent by a Worker" : "one node")}: "
+                + $"commit -> arrival at {run.AchievedRate:N0} redemptions/s "
+                + $"over {options.Seconds} s ({run.FromCommit.Length:N0} webhooks) | {LatencyFigures(run.FromCommit)} |");
         }
         await RetriesAsync(server);
     }
@@ -80,7 +85,9 @@ try
     {
         await using var engine = await Engine.StartAsync(directory, options);
         var run = await Scenarios.LatencyAsync(engine, receiver, options);
-        Console.WriteLine($"| commit -> arrival at {run.AchievedRate:N0} redemptions/s over {options.Seconds} s ({run.FromCommit.Length:N0} webhooks) | {LatencyFigures(run.FromCommit)} |");
+        Console.WriteLine(
+            $"| commit -> arrival at {run.AchievedRate:N0} redemptions/s over {options.Seconds} s ({run.FromCommit.Length:N0} webhooks) | "
+                + $"{LatencyFigures(run.FromCommit)} |");
         Console.WriteLine($"| request -> arrival (the redemption's own transaction included) | {LatencyFigures(run.FromRequest)} |");
         Console.WriteLine($"| average RedeemAsync call | {run.AverageRedeemCall.TotalMilliseconds:0.0} ms |");
     }
@@ -113,7 +120,9 @@ try
         await using var app = await WebApp.StartAsync(directory);
         var participants = Option("participants", 100_000);
         var seeded = await ScaleData.SeedAsync(app.DatabaseFile, participants, participants * 2, deliveriesPerRedemption: 5, days: 365);
-        Console.WriteLine($"| seeded {participants:N0} participants, {participants * 2:N0} redemptions over 365 days, {participants * 10:N0} deliveries and attempts, through SQL | {seeded.TotalSeconds:0.0} s |");
+        Console.WriteLine(
+            $"| seeded {participants:N0} participants, {participants * 2:N0} redemptions over 365 days, {participants * 10:N0} deliveries and attempts, "
+                + $"through SQL | {seeded.TotalSeconds:0.0} s |");
         await WebScenarios.AdminScaleAsync(app, Math.Max(3, options.Rounds));
     }
     if (scenario is "all" or "email")
@@ -125,7 +134,8 @@ try
         }
         else
         {
-            var settings = new Dictionary<string, string?> { ["Email:Smtp:Host"] = "127.0.0.1", ["Email:Smtp:Port"] = smtp.Port.ToString(), ["Email:Smtp:Security"] = "None" };
+            var settings = new Dictionary<string,
+            string?> { ["Email:Smtp:Host"] = "127.0.0.1", ["Email:Smtp:Port"] = smtp.Port.ToString(), ["Email:Smtp:Security"] = "None" };
             await using var engine = await Engine.StartAsync(directory, options, settings);
             await Scenarios.RawEmailsAsync(engine, smtp, 200);
             var raw = await Scenarios.RawEmailsAsync(engine, smtp, options.Emails);
@@ -147,8 +157,8 @@ try
             var lateness = await Retries.OnTimeAsync(engines, receiver, retries);
             foreach (var engine in engines)
                 await engine.DisposeAsync();
-            Console.WriteLine($"| PostgreSQL, {nodes} Worker node(s): {retries:N0} retries, each due {Retries.Delay.TotalSeconds:0} s (±20 %) after its failed first attempt, " +
-                $"sent behind their due time by | {LatencyFigures(lateness)} |");
+            Console.WriteLine($"| PostgreSQL, {nodes} Worker node(s): {retries:N0} retries, each due {Retries.Delay.TotalSeconds:0} s (±20 %) "
+                + $"after its failed first attempt, sent behind their due time by | {LatencyFigures(lateness)} |");
         }
     }
 
@@ -187,11 +197,12 @@ try
     }
 
     static string LatencyFigures(double[] sorted) =>
-        $"p50 {LatencyRun.Percentile(sorted, 0.50):0.0} ms, p90 {LatencyRun.Percentile(sorted, 0.90):0.0} ms, p99 {LatencyRun.Percentile(sorted, 0.99):0.0} ms, max {sorted[^1]:0.0} ms";
+        $"p50 {LatencyRun.Percentile(sorted, 0.50):0.0} ms, p90 {LatencyRun.Percentile(sorted, 0.90):0.0} ms, "
+            + $"p99 {LatencyRun.Percentile(sorted, 0.99):0.0} ms, max {sorted[^1]:0.0} ms";
 
     string DrainFigures(DrainRun run) =>
-        $"all arrived {run.Arrived.TotalSeconds:0.00} s, all recorded {run.Recorded.TotalSeconds:0.00} s, {run.Cpu.TotalMicroseconds / options.Count:0} us CPU, " +
-        $"{run.Allocated / 1024.0 / options.Count:0.0} KB allocated each";
+        $"all arrived {run.Arrived.TotalSeconds:0.00} s, all recorded {run.Recorded.TotalSeconds:0.00} s, "
+            + $"{run.Cpu.TotalMicroseconds / options.Count:0} us CPU, {run.Allocated / 1024.0 / options.Count:0.0} KB allocated each";
 }
 finally
 {

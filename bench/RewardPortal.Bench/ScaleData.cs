@@ -29,35 +29,43 @@ internal static class ScaleData
         await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync())
         {
             var now = DateTime.UtcNow;
-            var reward = new Reward { Name = "Branded hoodie", Description = "A warm hoodie.", Type = RewardType.Custom, Cost = 500, CreatedAt = now, UpdatedAt = now };
+            var reward = new Reward
+            {
+                Name = "Branded hoodie", Description = "A warm hoodie.", Type = RewardType.Custom, Cost = 500, CreatedAt = now, UpdatedAt = now,
+            };
             var snapshot = JsonSerializer.Serialize(RewardSnapshot.Of(reward), new JsonSerializerOptions(JsonSerializerDefaults.Web));
             await ExecuteAsync(connection, $"""
                 INSERT INTO "Rewards" ("Name", "Description", "Type", "CostCurrency", "Cost", "IsEnabled", "IsDeleted", "Metadata", "CreatedAt", "UpdatedAt")
                 VALUES ('Branded hoodie', 'A warm hoodie.', 0, 0, 500, 1, 0, '{"{"}"sku":"HOOD-001"{"}"}', @now, @now);
                 WITH RECURSIVE series(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM series WHERE value < {deliveriesPerRedemption})
-                INSERT INTO "Notifications" ("Name", "Channel", "Frequency", "EventTypes", "RedemptionTypes", "WebhookUrl", "IsEnabled", "IsDeleted", "NotifyParticipant", "CreatedAt", "UpdatedAt")
+                INSERT INTO "Notifications" ("Name", "Channel", "Frequency", "EventTypes", "RedemptionTypes", "WebhookUrl", "IsEnabled", "IsDeleted",
+                    "NotifyParticipant", "CreatedAt", "UpdatedAt")
                 SELECT 'Fulfilment system ' || value, 1, 0, '["redemption.requested"]', '[]', 'https://hooks.example.com/' || value, 1, 0, 0, @now, @now
                 FROM series;
                 """, transaction, ("@now", (object)now));
             // Participants joined over the year; each redemption is someone's, at a time spread evenly over the days.
             await ExecuteAsync(connection, $"""
                 WITH RECURSIVE series(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM series WHERE value < {participants})
-                INSERT INTO "Participants" ("Name", "Email", "CustomFields", "PointsBalance", "CashBalanceMinor", "IsSuspended", "CreatedAt", "Address_City", "Address_Country")
+                INSERT INTO "Participants" ("Name", "Email", "CustomFields", "PointsBalance", "CashBalanceMinor", "IsSuspended", "CreatedAt",
+                    "Address_City", "Address_Country")
                 SELECT 'Participant ' || value, 'participant' || value || '@scale.example.com', '{"{"}"Team":"Sales"{"}"}', 100000, 0, 0,
                        strftime('%Y-%m-%d %H:%M:%f', @now, '-' || (value % {days}) || ' days'), 'London', 'GB'
                 FROM series;
                 WITH RECURSIVE series(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM series WHERE value < {redemptions})
-                INSERT INTO "Redemptions" ("ParticipantId", "RewardId", "Reward", "RewardType", "CostCurrency", "Cost", "Status", "CreatedAt", "DecidedAt", "DecidedBy")
+                INSERT INTO "Redemptions" ("ParticipantId", "RewardId", "Reward", "RewardType", "CostCurrency", "Cost", "Status", "CreatedAt",
+                    "DecidedAt", "DecidedBy")
                 SELECT ((value * 7919) % {participants}) + 1, 1, @snapshot, 0, 0, 500, CASE WHEN value % 50 = 0 THEN 0 WHEN value % 20 = 1 THEN 2 ELSE 1 END,
                        strftime('%Y-%m-%d %H:%M:%f', @now, '-' || ((value * {days} * 86400.0) / {redemptions}) || ' seconds'),
-                       CASE WHEN value % 50 = 0 THEN NULL ELSE strftime('%Y-%m-%d %H:%M:%f', @now, '-' || ((value * {days} * 86400.0) / {redemptions} - 3600) || ' seconds') END,
+                       CASE WHEN value % 50 = 0 THEN NULL
+                            ELSE strftime('%Y-%m-%d %H:%M:%f', @now, '-' || ((value * {days} * 86400.0) / {redemptions} - 3600) || ' seconds') END,
                        CASE WHEN value % 50 = 0 THEN NULL ELSE 'team@example.com' END
                 FROM series;
                 INSERT INTO "Events" ("Type", "OccurredAt", "DataJson", "RedemptionId", "ParticipantId", "RewardId", "RewardType")
                 SELECT 'redemption.requested', "CreatedAt", @data, "Id", "ParticipantId", 1, 0 FROM "Redemptions" ORDER BY "Id";
                 INSERT INTO "Deliveries" ("EventId", "NotificationId", "MessageId", "Status", "AttemptCount", "NextAttemptAt", "CreatedAt",
                     "LastAttemptAt", "LastStatusCode", "LastError", "CompletedAt")
-                SELECT e."Id", n."Id", 'msg_scale_' || e."Id" || '_' || n."Id", CASE WHEN (e."Id" * 5 + n."Id") % 50 = 0 THEN 2 ELSE 1 END, 1, e."OccurredAt", e."OccurredAt",
+                SELECT e."Id", n."Id", 'msg_scale_' || e."Id" || '_' || n."Id", CASE WHEN (e."Id" * 5 + n."Id") % 50 = 0 THEN 2 ELSE 1 END, 1,
+                       e."OccurredAt", e."OccurredAt",
                        e."OccurredAt", CASE WHEN (e."Id" * 5 + n."Id") % 50 = 0 THEN 500 ELSE 200 END,
                        CASE WHEN (e."Id" * 5 + n."Id") % 50 = 0 THEN 'The receiver answered 500.' END,
                        strftime('%Y-%m-%d %H:%M:%f', e."OccurredAt", '+' || (0.02 + ((e."Id" * 31 + n."Id" * 17) % 480) / 1000.0) || ' seconds')
@@ -87,7 +95,8 @@ internal static class ScaleData
             INSERT INTO "Rewards" ("Name", "Description", "Type", "CostCurrency", "Cost", "IsEnabled", "IsDeleted", "Metadata", "CreatedAt", "UpdatedAt")
             VALUES ('Branded hoodie', 'A warm hoodie.', 0, 0, 500, 1, 0, '{"{"}"sku":"HOOD-001"{"}"}', @now, @now);
             WITH RECURSIVE series(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM series WHERE value < {participants})
-                INSERT INTO "Participants" ("Name", "Email", "CustomFields", "PointsBalance", "CashBalanceMinor", "IsSuspended", "CreatedAt", "Address_City", "Address_Country")
+                INSERT INTO "Participants" ("Name", "Email", "CustomFields", "PointsBalance", "CashBalanceMinor", "IsSuspended", "CreatedAt",
+                    "Address_City", "Address_Country")
             SELECT 'Participant ' || value, 'participant' || value || '@load.example.com', '{"{"}"Team":"Sales"{"}"}', 1000000000, 0, 0, @now, 'London', 'GB'
             FROM series;
             """, null, ("@now", (object)now));
@@ -107,7 +116,8 @@ internal static class ScaleData
         return indexes;
     }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params (string Name, object Value)[] parameters)
+    private static async Task ExecuteAsync(
+        SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params (string Name, object Value)[] parameters)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Data.Common;
+using System.Text.Json;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Notifications;
@@ -124,7 +124,8 @@ internal static class Seed
             CustomFields = new() { ["T-shirt size"] = "M" },
         }).ToList();
         var reward = new Reward { Name = "Branded hoodie", Description = "A warm hoodie.", Type = RewardType.Custom, CostCurrency = Currency.Points, Cost = 500,
-            Metadata = new() { ["sku"] = "HOOD-001" }, Webhooks = webhookId is null ? [] : [await db.Notifications.FindAsync(webhookId) ?? throw new InvalidOperationException()],
+            Metadata = new() { ["sku"] = "HOOD-001" },
+            Webhooks = webhookId is null ? [] : [await db.Notifications.FindAsync(webhookId) ?? throw new InvalidOperationException()],
             CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
         db.Participants.AddRange(people);
         db.Rewards.Add(reward);

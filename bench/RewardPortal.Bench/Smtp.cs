@@ -25,7 +25,8 @@ internal sealed class Smtp : IAsyncDisposable
             var port = ((IPEndPoint)listener.LocalEndpoint).Port;
             listener.Stop();
             var maildir = Path.Combine(directory, "maildir");
-            var process = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", maildir])
+            var process = Process.Start(new ProcessStartInfo(
+                "/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", maildir])
             {
                 RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
             })!;

@@ -28,7 +28,8 @@ internal sealed partial class WebApp : IAsyncDisposable
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "RewardPortal.sln")))
-            root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new InvalidOperationException("RewardPortal.sln not found above the bench.");
+            root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar))
+                ?? throw new InvalidOperationException("RewardPortal.sln not found above the bench.");
         var output = Path.Combine(root, "RewardPortal.Web", "bin", configuration, "net10.0");
         var port = FreePort();
         var databaseFile = Path.Combine(directory, $"web-{Guid.NewGuid():N}.db");

@@ -52,7 +52,8 @@ internal static class WebScenarios
     {
         using var client = await app.SignedInClientAsync();
         foreach (var page in new[] { "/admin", "/admin/participants", "/admin/redemptions", "/admin/redemptions?status=Requested", "/admin/deliveries",
-                     "/admin/deliveries?status=Failed", "/admin/audit", "/admin/alerts", "/settings/notifications", "/admin/participants/4242", "/admin/redemptions/4242" })
+                     "/admin/deliveries?status=Failed", "/admin/audit", "/admin/alerts", "/settings/notifications", "/admin/participants/4242",
+                     "/admin/redemptions/4242" })
         {
             var times = await TimeAsync(runs, async () =>
             {

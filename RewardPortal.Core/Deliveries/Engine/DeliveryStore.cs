@@ -51,7 +51,8 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
     /// the oldest of them that includes them (the lowest id), whichever delivery happens to be claimed first.
     /// </summary>
     private async Task<Dictionary<long, EmailAudience>> EmailedElsewhereAsync(
-        RewardPortalDbContext db, List<ClaimedDelivery> claimed, Dictionary<long, DeliveryTarget> claimedTargets, DateTime now, CancellationToken cancellationToken)
+        RewardPortalDbContext db, List<ClaimedDelivery> claimed, Dictionary<long, DeliveryTarget> claimedTargets, DateTime now,
+        CancellationToken cancellationToken)
     {
         var emails = claimed.Where(c => claimedTargets[c.NotificationId].Channel == NotificationChannel.Email).ToList();
         if (emails.Count == 0)
@@ -109,7 +110,8 @@ internal sealed class DeliveryStore(IDbContextFactory<RewardPortalDbContext> dbF
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeasedBy, (string?)null).SetProperty(d => d.LeasedUntil, (DateTime?)null), cancellationToken);
     }
 
-    private async Task<Dictionary<long, DeliveryTarget>> TargetsAsync(RewardPortalDbContext db, List<long> notificationIds, DateTime now, CancellationToken cancellationToken)
+    private async Task<Dictionary<long,
+    DeliveryTarget>> TargetsAsync(RewardPortalDbContext db, List<long> notificationIds, DateTime now, CancellationToken cancellationToken)
     {
         var stale = notificationIds.Where(id => !targets.TryGetValue(id, out var t) || now - t.ReadAt > TargetsFreshFor).ToList();
         if (stale.Count > 0)

@@ -47,7 +47,8 @@ internal sealed class EmailBatcher(IMailTransport transport, NotificationEmailCo
         }
     }
 
-    private async Task SendBurstAsync(List<(DeliveryWork Work, DeliveryTarget Target, TaskCompletionSource<AttemptResult> Done)> burst, CancellationToken stopping)
+    private async Task SendBurstAsync(
+        List<(DeliveryWork Work, DeliveryTarget Target, TaskCompletionSource<AttemptResult> Done)> burst, CancellationToken stopping)
     {
         var startedAt = clock.GetUtcNow().UtcDateTime;
         var messages = new List<MimeMessage>(burst.Count);
@@ -56,13 +57,15 @@ internal sealed class EmailBatcher(IMailTransport transport, NotificationEmailCo
         {
             if (target.Recipients.Count == 0 && !target.NotifyParticipant)
             {
-                done.TrySetResult(AttemptResult.NotSent(startedAt, "No recipients: every team member of this notification is disabled or removed.", permanent: true));
+                done.TrySetResult(
+                    AttemptResult.NotSent(startedAt, "No recipients: every team member of this notification is disabled or removed.", permanent: true));
                 continue;
             }
             var audience = EmailAudience.For(target, work.EmailedElsewhere);
             if (audience.IsEmpty)
             {
-                done.TrySetResult(new AttemptResult(startedAt, 0, true, null, "Nothing to send: another notification already emails each recipient about this event.", null));
+                done.TrySetResult(
+                    new AttemptResult(startedAt, 0, true, null, "Nothing to send: another notification already emails each recipient about this event.", null));
                 continue;
             }
             try
@@ -102,6 +105,7 @@ internal sealed class EmailBatcher(IMailTransport transport, NotificationEmailCo
         var duration = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         metrics.EmailsSent(messages.Count, error is null);
         foreach (var done in sending)
-            done.TrySetResult(new AttemptResult(startedAt, duration, error is null, null, error is null ? $"Sent in a burst of {messages.Count}." : null, error));
+            done.TrySetResult(
+                new AttemptResult(startedAt, duration, error is null, null, error is null ? $"Sent in a burst of {messages.Count}." : null, error));
     }
 }

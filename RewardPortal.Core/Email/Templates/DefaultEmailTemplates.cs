@@ -43,7 +43,11 @@ public static class DefaultEmailTemplates
         <!DOCTYPE html>
         <html>
         <body style="font-family:Segoe UI,Helvetica,Arial,sans-serif;font-size:14px">
-        {% case redemption.status %}{% when "Fulfilled" %}<h2>Your {{ reward.name }} has been fulfilled.</h2>{% when "Refused" %}<h2>Your redemption of {{ reward.name }} was refused.</h2>{% else %}<h2>We have your request for {{ reward.name }}: our team will fulfil it and let you know.</h2>{% endcase %}
+        {% case redemption.status %}
+        {% when "Fulfilled" %}<h2>Your {{ reward.name }} has been fulfilled.</h2>
+        {% when "Refused" %}<h2>Your redemption of {{ reward.name }} was refused.</h2>
+        {% else %}<h2>We have your request for {{ reward.name }}: our team will fulfil it and let you know.</h2>
+        {% endcase %}
         <p>Hello {{ participant.name }},</p>
         <table cellpadding="4" style="border-collapse:collapse">
           <tr><th align="left" valign="top">Reward</th><td>{{ reward.name }}</td></tr>

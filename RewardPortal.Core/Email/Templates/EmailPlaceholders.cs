@@ -26,7 +26,9 @@ public static class EmailPlaceholders
         new("participant.name", "the participant's name", "{{ participant.name }}"),
         new("participant.email", "their email address", "{{ participant.email }}"),
         new("participant.address", "their postal address, one line each (| br keeps the lines in HTML)", "{{ participant.address | br }}"),
-        new("participant.custom_fields", "their custom fields, each with name and value", "{% for field in participant.custom_fields %}{{ field.name }}: {{ field.value }}<br>{% endfor %}"),
+        new(
+            "participant.custom_fields", "their custom fields, each with name and value",
+            "{% for field in participant.custom_fields %}{{ field.name }}: {{ field.value }}<br>{% endfor %}"),
         new("reward.name", "the reward as redeemed", "{{ reward.name }}"),
         new("reward.type", "Custom, Voucher code, Gift card or Cash", "{{ reward.type }}"),
         new("reward.value", "its cost in words (500 points, 12.50 USD)", "{{ reward.value }}"),
@@ -35,7 +37,9 @@ public static class EmailPlaceholders
         new("redemption.id", "the redemption's number", "{{ redemption.id }}"),
         new("redemption.status", "Requested, Fulfilled or Refused", "{{ redemption.status }}"),
         new("redemption.cost", "what it cost (500 pts, 12.50 USD)", "{{ redemption.cost }}"),
-        new("redemption.message", "the team's message to the participant (empty until there is one)", "{% if redemption.message %}{{ redemption.message | br }}{% endif %}"),
+        new(
+            "redemption.message", "the team's message to the participant (empty until there is one)",
+            "{% if redemption.message %}{{ redemption.message | br }}{% endif %}"),
         new("redemption.voucher_code", "the voucher code, for voucher rewards", "{% if redemption.voucher_code %}{{ redemption.voucher_code }}{% endif %}"),
         new("redemption.refund", "what a refusal refunded (empty otherwise)", "{% if redemption.refund %}{{ redemption.refund }}{% endif %}"),
         new("redemption.requested_at", "when it was requested (UTC)", "{{ redemption.requested_at }}"),
@@ -104,7 +108,8 @@ public static class EmailPlaceholders
         };
         var data = new RedemptionEventData(
             new RedemptionPayload(41, status, 7, 3, Currency.Points, 500, "HOODIE-0042",
-                status == RedemptionStatus.Requested ? null : "Shipped with tracking number 1Z999", at, status == RedemptionStatus.Requested ? null : at.AddHours(2), null),
+                status == RedemptionStatus.Requested ? null : "Shipped with tracking number 1Z999", at,
+                status == RedemptionStatus.Requested ? null : at.AddHours(2), null),
             new ParticipantPayload(7, "Ada Lovelace", "ada@example.com",
                 new AddressPayload("12 St James's Square", null, "London", null, "SW1Y 4JH", "GB"),
                 new Dictionary<string, string> { ["T-shirt size"] = "M" }, 1500, 0, false, at.AddDays(-3)),

@@ -88,10 +88,12 @@ public sealed class EmailTemplateService(IDbContextFactory<RewardPortalDbContext
         }
     }
 
-    private async Task<(string EventType, DateTime OccurredAt, string DataJson, string Source)> NewestMatchingAsync(long id, CancellationToken cancellationToken)
+    private async Task<(string EventType, DateTime OccurredAt, string DataJson, string Source)> NewestMatchingAsync(
+        long id, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var n = await db.Notifications.AsNoTracking().Where(x => x.Id == id).Select(x => new { x.EventTypes, x.RedemptionTypes }).SingleAsync(cancellationToken);
+        var n = await db.Notifications.AsNoTracking().Where(x => x.Id == id)
+            .Select(x => new { x.EventTypes, x.RedemptionTypes }).SingleAsync(cancellationToken);
         var types = n.EventTypes.Where(EventTypes.IsRedemptionEvent).ToList();
         var rewardTypes = n.RedemptionTypes.Select(t => (RewardType?)t).ToList();
         var newest = await db.Events.AsNoTracking()

@@ -29,7 +29,8 @@ public sealed class DigestJob(
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rules = await db.Notifications.AsNoTracking()
-            .Where(n => n.Frequency == NotificationFrequency.Daily && n.Channel == NotificationChannel.Email && n.IsEnabled && !n.IsDeleted && n.DigestHour != null)
+            .Where(n => n.Frequency == NotificationFrequency.Daily && n.Channel == NotificationChannel.Email
+                && n.IsEnabled && !n.IsDeleted && n.DigestHour != null)
             .OrderBy(n => n.Id).ToListAsync(cancellationToken);
         var queued = 0;
         foreach (var rule in rules)
@@ -60,7 +61,8 @@ public sealed class DigestJob(
             {
                 db.DigestsSent.Add(new DigestSent
                 {
-                    NotificationId = rule.Id, Day = period.Day, PeriodStart = period.StartUtc, PeriodEnd = period.EndUtc, EventCount = lines.Count, SentAt = now,
+                    NotificationId = rule.Id, Day = period.Day, PeriodStart = period.StartUtc, PeriodEnd = period.EndUtc, EventCount = lines.Count,
+                    SentAt = now,
                 });
                 if (lines.Count > 0)
                 {
@@ -100,7 +102,8 @@ public sealed class DigestJob(
     /// The period's events the rule follows, matched by the rules an every-time notification is matched by (event,
     /// redemption type, campaigns). Events it already emailed one by one (before it became a digest) are left out.
     /// </summary>
-    private static async Task<List<DigestLine>> LinesAsync(RewardPortalDbContext db, Notification rule, DigestPeriod period, TimeZoneInfo zone, CancellationToken cancellationToken)
+    private static async Task<List<DigestLine>> LinesAsync(
+        RewardPortalDbContext db, Notification rule, DigestPeriod period, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         var types = rule.EventTypes.Where(EventTypes.IsRedemptionEvent).ToList();
         var events = await db.Events.AsNoTracking()

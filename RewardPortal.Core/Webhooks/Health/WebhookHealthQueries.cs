@@ -72,7 +72,10 @@ public sealed class WebhookHealthQueries(IDbContextFactory<RewardPortalDbContext
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>The longest a delivery's scheduled attempts can stretch: every delay, each stretched by the longest Retry-After honoured, and each timeout.</summary>
+    /// <summary>
+    /// The longest a delivery's scheduled attempts can stretch: every delay, each stretched by the longest Retry-After honoured,
+    /// and each timeout.
+    /// </summary>
     internal static TimeSpan RetrySpan(WebhookOptions options) =>
         options.Schedule.Aggregate(TimeSpan.Zero, (sum, delay) => sum + delay + options.MaxRetryAfter + options.Timeout);
 }

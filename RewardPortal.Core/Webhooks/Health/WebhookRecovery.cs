@@ -48,7 +48,8 @@ public sealed class WebhookRecovery(IDbContextFactory<RewardPortalDbContext> dbF
         webhook.UpdatedAt = now;
         var resent = await RedeliverFailedJob.RequeueAsync(RedeliverFailedJob.FailedSince(db, from, webhookId), now, cancellationToken);
         db.Audit(actor, "webhook.reenabled_and_resent", nameof(Notification), webhookId,
-            $"Webhook '{webhook.Name}' {webhook.WebhookUrl}{(wasEnabled ? " (already enabled)" : " enabled again")}; {resent} failed deliveries since {from:u} re-sent");
+            $"Webhook '{webhook.Name}' {webhook.WebhookUrl}{(wasEnabled ? " (already enabled)" : " enabled again")}; "
+                + $"{resent} failed deliveries since {from:u} re-sent");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         signal.DeliveriesWritten();

@@ -63,7 +63,8 @@ public sealed class SqliteBackgroundCheckpointTests : IDisposable
         // Unbounded, the WAL would hold all 20,000 pages. A commit's own checkpoint is busy while the background one runs,
         // and the next commit tries again, so the commits made during one background checkpoint can pass the bound
         // (150 pages in a loaded CI run): allow a checkpoint's worth.
-        Assert.InRange(most, SqliteBackgroundCheckpoint.PagesBeforeCheckpoint, SqliteBackgroundCheckpoint.MostPages + SqliteBackgroundCheckpoint.PagesBeforeCheckpoint);
+        Assert.InRange(
+            most, SqliteBackgroundCheckpoint.PagesBeforeCheckpoint, SqliteBackgroundCheckpoint.MostPages + SqliteBackgroundCheckpoint.PagesBeforeCheckpoint);
         Assert.Equal(20_000, Count());
     }
 
@@ -88,7 +89,9 @@ public sealed class SqliteBackgroundCheckpointTests : IDisposable
 
     /// <summary>One transaction of about <paramref name="pages"/> pages: a row each, a page's worth of bytes.</summary>
     private void WritePages(int pages) =>
-        Run(connection, $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {pages}) INSERT INTO Blobs SELECT randomblob({PageSize - 200}) FROM n;");
+        Run(
+            connection,
+            $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {pages}) INSERT INTO Blobs SELECT randomblob({PageSize - 200}) FROM n;");
 
     /// <summary>The WAL file's size in frames: the most it ever held, as SQLite writes it over from the start rather than shrinking it.</summary>
     private long WalPages() => File.Exists(Database + "-wal") ? (new FileInfo(Database + "-wal").Length - 32) / (24 + PageSize) : 0;

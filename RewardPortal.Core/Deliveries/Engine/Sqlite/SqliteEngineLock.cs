@@ -39,7 +39,8 @@ internal sealed class SqliteEngineLock : IDisposable
                 return taken;
             }
             if (!waiting)
-                logger.LogWarning("Another process runs the delivery engine on this SQLite database ({Lock}); this one stands by and takes over if that one stops.", path);
+                logger.LogWarning(
+                    "Another process runs the delivery engine on this SQLite database ({Lock}); this one stands by and takes over if that one stops.", path);
             waiting = true;
             await Task.Delay(Retry, cancellationToken);
         }

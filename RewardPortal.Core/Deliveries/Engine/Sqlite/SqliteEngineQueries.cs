@@ -22,7 +22,9 @@ internal sealed class SqliteEngineQueries(SqliteEngineStatements sqlite) : IEngi
             ORDER BY "NextAttemptAt" LIMIT @limit)
         RETURNING "Id", "MessageId", "AttemptCount", "NotificationId", "EventId"
         """;
-    private const string EventsSql = """SELECT "Id", "Type", "OccurredAt", "DataJson", "TraceParent" FROM "Events" WHERE "Id" IN (SELECT "value" FROM json_each(@ids))""";
+    private const string EventsSql = """
+        SELECT "Id", "Type", "OccurredAt", "DataJson", "TraceParent" FROM "Events" WHERE "Id" IN (SELECT "value" FROM json_each(@ids))
+        """;
     private const string UpdateSql = """
         UPDATE "Deliveries" SET "Status" = @status, "AttemptCount" = "AttemptCount" + 1, "LastAttemptAt" = @at, "LastStatusCode" = @code,
             "LastError" = @error, "NextAttemptAt" = @next, "CompletedAt" = @completed, "LeasedUntil" = NULL, "LeasedBy" = NULL
@@ -54,7 +56,8 @@ internal sealed class SqliteEngineQueries(SqliteEngineStatements sqlite) : IEngi
             var (type, occurredAt) = (row.Text(1), row.Time(2));
             events[row.Int64(0)] = new ClaimedEvent(type, occurredAt, EventBody.Compose(type, occurredAt, row.Utf8(3)), row.TextOrNull(4));
         }, JsonIds(claimed.Select(c => c.EventId).Distinct().ToList()));
-        return Task.FromResult(claimed.Select(c => new ClaimedDelivery(c.Id, c.MessageId, c.AttemptCount, c.NotificationId, c.EventId, events[c.EventId])).ToList());
+        return Task.FromResult(
+            claimed.Select(c => new ClaimedDelivery(c.Id, c.MessageId, c.AttemptCount, c.NotificationId, c.EventId, events[c.EventId])).ToList());
     }
 
     /// <summary>

@@ -5,9 +5,9 @@ namespace RewardPortal.Core.Deliveries;
 
 /// <summary>
 /// Times as Microsoft.Data.Sqlite and EF store them on SQLite: 'yyyy-MM-dd HH:mm:ss.FFFFFFF' (the fraction without
-/// trailing zeros, and without its dot when it is zero), written and read by hand. The engine binds about four times per
-/// delivery; .NET's custom-format machinery took 0.2 µs for each and DateTime.Parse 0.25 µs and a string per read, about
-/// ten times what these loops take.
+/// trailing zeros, and without its dot when it is zero), written and read by hand. The engine binds several per delivery,
+/// and .NET's custom-format machinery and DateTime.Parse (a string per read) cost many times what these loops take:
+/// docs/benchmarks.md#why-the-drain-stays-near-half-the-raw-rate-2026-12-02-afternoon.
 /// </summary>
 internal static class SqliteTimeText
 {

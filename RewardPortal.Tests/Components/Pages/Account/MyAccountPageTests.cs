@@ -24,7 +24,8 @@ public sealed class MyAccountPageTests : AdminComponentTest
         page.Find("[data-testid=change-password]").Click();
 
         page.WaitForAssertion(() => Assert.Contains("This is not your current password.", FieldText(page, "current-password")));
-        Assert.Contains("The password needs at least 10 characters, a symbol (such as ! or -), a digit (0-9) and an upper-case letter.", FieldText(page, "new-password"));
+        Assert.Contains(
+            "The password needs at least 10 characters, a symbol (such as ! or -), a digit (0-9) and an upper-case letter.", FieldText(page, "new-password"));
         Assert.Contains("The two new passwords differ.", FieldText(page, "confirm-password"));
     }
 

@@ -62,13 +62,15 @@ public sealed class CampaignScreensFieldsTests : AdminComponentTest
             return await db.Rewards.AnyAsync(r => r.Name == "Loyal mug");
         });
         await using var check = Database.CreateDbContext();
-        Assert.Equal(["Loyalty programme"], await check.Rewards.Where(r => r.Name == "Loyal mug").SelectMany(r => r.Campaigns.Select(c => c.Name)).ToListAsync());
+        Assert.Equal(
+            ["Loyalty programme"], await check.Rewards.Where(r => r.Name == "Loyal mug").SelectMany(r => r.Campaigns.Select(c => c.Name)).ToListAsync());
     }
 
     [Fact]
     public async Task PointsAwardedInACampaignAreRecordedOnTheLedgerEntryAndFireForThatCampaign()
     {
-        var ada = await Services.GetRequiredService<ParticipantService>().CreateAsync(new NewParticipant { Name = "Ada Lovelace", Email = "ada@example.com" }, ActorEmail);
+        var ada = await Services.GetRequiredService<ParticipantService>().CreateAsync(
+            new NewParticipant { Name = "Ada Lovelace", Email = "ada@example.com" }, ActorEmail);
         var dialog = await OpenDialogAsync(new DialogParameters<AdjustBalanceDialog> { { d => d.ParticipantId, ada.Id } });
         dialog.WaitForElement("[data-testid=adjust-save]");
         Assert.Contains("the ledger entry records it", FieldText(dialog, "adjust-campaign"));
@@ -93,7 +95,8 @@ public sealed class CampaignScreensFieldsTests : AdminComponentTest
     [Fact]
     public async Task ADebitOffersNoCampaign()
     {
-        var ada = await Services.GetRequiredService<ParticipantService>().CreateAsync(new NewParticipant { Name = "Ada Lovelace", Email = "ada@example.com" }, ActorEmail);
+        var ada = await Services.GetRequiredService<ParticipantService>().CreateAsync(
+            new NewParticipant { Name = "Ada Lovelace", Email = "ada@example.com" }, ActorEmail);
         var dialog = await OpenDialogAsync(new DialogParameters<AdjustBalanceDialog> { { d => d.ParticipantId, ada.Id } });
         dialog.WaitForElement("[data-testid=adjust-campaign]");
 
@@ -161,7 +164,8 @@ public sealed class CampaignScreensFieldsTests : AdminComponentTest
         var redemptions = Services.GetRequiredService<RedemptionService>();
         foreach (var (name, campaign) in new[] { ("Spring tote bag", (Campaign?)spring), ("Loyal mug", loyalty), ("Water bottle", null) })
         {
-            var reward = await rewards.CreateAsync(new RewardInput { Name = name, Cost = 100, WebhookIds = [webhook], CampaignIds = campaign is null ? [] : [campaign.Id] }, ActorEmail);
+            var reward = await rewards.CreateAsync(
+                new RewardInput { Name = name, Cost = 100, WebhookIds = [webhook], CampaignIds = campaign is null ? [] : [campaign.Id] }, ActorEmail);
             await redemptions.RedeemAsync(new RedeemRequest(ada.Id, reward.Id), ActorEmail);
         }
         return ada;

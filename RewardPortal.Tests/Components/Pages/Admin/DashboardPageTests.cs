@@ -14,7 +14,9 @@ public sealed class DashboardPageTests : ComponentTest
         await using (var db = Database.CreateDbContext())
         {
             var (participant, reward) = await TestData.ParticipantAndRewardAsync(db);
-            db.Redemptions.AddRange(TestData.Redemption(participant, reward), TestData.Redemption(participant, reward), TestData.Redemption(participant, reward, RedemptionStatus.Fulfilled));
+            db.Redemptions.AddRange(
+                TestData.Redemption(participant, reward), TestData.Redemption(participant, reward),
+                TestData.Redemption(participant, reward, RedemptionStatus.Fulfilled));
             await db.SaveChangesAsync();
         }
         SignInAs("owner@test.local", Roles.Owner);

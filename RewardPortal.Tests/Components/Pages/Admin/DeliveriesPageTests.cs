@@ -21,19 +21,22 @@ public sealed class DeliveriesPageTests : ComponentTest
 
         var page = Render<DeliveriesPage>(p => p.Add(c => c.RefreshEvery, TimeSpan.FromSeconds(1)));
 
-        page.WaitForAssertion(() => Assert.Contains("Retrying · attempt 3 of 8 · next at", page.Find("[data-testid=delivery-status-chip]").TextContent), Wait);
+        page.WaitForAssertion(
+            () => Assert.Contains("Retrying · attempt 3 of 8 · next at", page.Find("[data-testid=delivery-status-chip]").TextContent), Wait);
         Assert.Contains("https://hooks.example.com/rewards", page.Find("[data-testid=delivery-to]").TextContent);
         var redemption = page.Find("[data-testid=delivery-redemption]");
         Assert.Equal($"#{redemptionId}", redemption.TextContent);
         Assert.Equal($"/admin/redemptions/{redemptionId}", redemption.GetAttribute("href"));
 
         page.Find("[data-testid=deliveries] .mud-hierarchy-toggle-button, [data-testid=deliveries] tbody button").Click();
-        page.WaitForAssertion(() => Assert.Equal(["busy, try later", "{\"queued\":false}"], page.FindAll("[data-testid=attempt-response]").Select(c => c.TextContent)), Wait);
+        page.WaitForAssertion(
+            () => Assert.Equal(["busy, try later", "{\"queued\":false}"], page.FindAll("[data-testid=attempt-response]").Select(c => c.TextContent)), Wait);
         Assert.Equal("HTTP 503", page.FindAll("[data-testid=attempt-error]")[0].TextContent);
 
         // The engine delivers it (a re-send, say): the page shows it without being reloaded.
         await using (var db = Database.CreateDbContext())
-            await db.Deliveries.Where(d => d.Id == deliveryId).ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Succeeded).SetProperty(d => d.AttemptCount, 3));
+            await db.Deliveries.Where(d => d.Id == deliveryId).ExecuteUpdateAsync(
+                s => s.SetProperty(d => d.Status, DeliveryStatus.Succeeded).SetProperty(d => d.AttemptCount, 3));
         page.WaitForAssertion(() => Assert.Equal("Delivered · attempt 3", page.Find("[data-testid=delivery-status-chip]").TextContent), Wait);
     }
 
@@ -43,10 +46,17 @@ public sealed class DeliveriesPageTests : ComponentTest
         var (participant, reward) = await TestData.ParticipantAndRewardAsync(db);
         var redemption = TestData.Redemption(participant, reward);
         db.Redemptions.Add(redemption);
-        var notification = new Notification { Channel = NotificationChannel.Webhook, EventTypes = [EventTypes.RedemptionRequested], WebhookUrl = "https://hooks.example.com/rewards", Secret = "whsec_x", CreatedAt = DateTime.UtcNow };
+        var notification = new Notification
+        {
+            Channel = NotificationChannel.Webhook, EventTypes = [EventTypes.RedemptionRequested], WebhookUrl = "https://hooks.example.com/rewards",
+            Secret = "whsec_x", CreatedAt = DateTime.UtcNow,
+        };
         db.Notifications.Add(notification);
         await db.SaveChangesAsync();
-        var outboxEvent = new OutboxEvent { Type = EventTypes.RedemptionRequested, OccurredAt = DateTime.UtcNow, DataJson = "{}", RedemptionId = redemption.Id };
+        var outboxEvent = new OutboxEvent
+        {
+            Type = EventTypes.RedemptionRequested, OccurredAt = DateTime.UtcNow, DataJson = "{}", RedemptionId = redemption.Id,
+        };
         db.Events.Add(outboxEvent);
         await db.SaveChangesAsync();
         var delivery = new Delivery
@@ -56,7 +66,11 @@ public sealed class DeliveriesPageTests : ComponentTest
             Attempts =
             [
                 new DeliveryAttempt { StartedAt = DateTime.UtcNow, DurationMs = 12, StatusCode = 503, ResponseExcerpt = "busy, try later", Error = "HTTP 503" },
-                new DeliveryAttempt { StartedAt = DateTime.UtcNow, DurationMs = 9, StatusCode = 202, ResponseExcerpt = "{\"queued\":false}", Error = "HTTP 202 without body check" },
+                new DeliveryAttempt
+                {
+                    StartedAt = DateTime.UtcNow, DurationMs = 9, StatusCode = 202, ResponseExcerpt = "{\"queued\":false}",
+                    Error = "HTTP 202 without body check",
+                },
             ],
         };
         db.Deliveries.Add(delivery);

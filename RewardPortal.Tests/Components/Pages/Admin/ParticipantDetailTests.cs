@@ -1,12 +1,12 @@
 using System.Text;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
-using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.Participants;
 using RewardPortal.Tests.Infrastructure;
 using RewardPortal.Web.Components.Pages.Admin;
@@ -15,7 +15,10 @@ namespace RewardPortal.Tests.Components.Pages.Admin;
 
 public sealed class ParticipantDetailTests : AdminComponentTest
 {
-    private ParticipantService Service => new(Database, new WriteTransactions(Database, new SqliteWriteGate()), new EventRecorder(TimeProvider.System), new NoDeliverySignal(), TimeProvider.System);
+    private ParticipantService Service =>
+        new(
+            Database, new WriteTransactions(Database, new SqliteWriteGate()), new EventRecorder(TimeProvider.System), new NoDeliverySignal(),
+            TimeProvider.System);
 
     [Fact]
     public async Task TheDetailShowsBalancesAddressCustomFieldsAndTheLedgerNewestFirst()
@@ -136,7 +139,8 @@ public sealed class ParticipantDetailTests : AdminComponentTest
 
         var summary = dialog.WaitForElement("[data-testid=import-summary]").TextContent;
         Assert.Contains("3 rows: 1 created, 1 updated, 1 not imported.", summary);
-        Assert.Contains("1 rows for participants who already existed had balances that were not applied", dialog.Find("[data-testid=import-balances-ignored]").TextContent);
+        Assert.Contains(
+            "1 rows for participants who already existed had balances that were not applied", dialog.Find("[data-testid=import-balances-ignored]").TextContent);
         var error = Assert.Single(dialog.FindAll("[data-testid=import-errors] tbody tr")).TextContent;
         Assert.Contains("4", error);
         Assert.Contains("not-an-email", error);
@@ -159,7 +163,8 @@ public sealed class ParticipantDetailTests : AdminComponentTest
 
         Assert.Contains("3 rows: 1 new, 1 would update an existing participant, 0 unchanged, 1 refused.",
             System.Text.RegularExpressions.Regex.Replace(dialog.WaitForElement("[data-testid=import-preview]").TextContent, @"\s+", " "));
-        Assert.Contains("name: Ada Lovelace → Ada King; city: London → Paris; T-shirt size: M → L", dialog.Find("[data-testid=import-preview-updated]").TextContent);
+        Assert.Contains(
+            "name: Ada Lovelace → Ada King; city: London → Paris; T-shirt size: M → L", dialog.Find("[data-testid=import-preview-updated]").TextContent);
         Assert.Contains("not-an-email", dialog.Find("[data-testid=import-preview-refused]").TextContent);
         Assert.Contains("Grace Hopper", dialog.Find("[data-testid=import-preview-new]").TextContent);
         await using (var before = Database.CreateDbContext())

@@ -78,15 +78,19 @@ public sealed class ParticipantDialogTests : AdminComponentTest
         await using var check = Database.CreateDbContext();
         var participant = await check.Participants.SingleAsync();
         Assert.Equal("S", participant.CustomFields["T-shirt size"]);
-        var role = await (from ur in check.UserRoles join r in check.Roles on ur.RoleId equals r.Id where ur.UserId == participant.UserId select r.Name).SingleAsync();
+        var role = await (from ur in check.UserRoles join r in check.Roles on ur.RoleId equals r.Id
+                          where ur.UserId == participant.UserId select r.Name).SingleAsync();
         Assert.Equal(Roles.Participant, role);
     }
 
     [Fact]
     public async Task EditingLoadsTheParticipantAndSavesTheChanges()
     {
-        var service = new ParticipantService(Database, new WriteTransactions(Database, new SqliteWriteGate()), new EventRecorder(TimeProvider.System), new NoDeliverySignal(), TimeProvider.System);
-        var created = await service.CreateAsync(new NewParticipant { Name = "Grace", Email = "grace@example.com", Address = new PostalAddress { City = "Arlington" } }, ActorEmail);
+        var service = new ParticipantService(
+            Database, new WriteTransactions(Database, new SqliteWriteGate()), new EventRecorder(TimeProvider.System), new NoDeliverySignal(),
+            TimeProvider.System);
+        var created = await service.CreateAsync(
+            new NewParticipant { Name = "Grace", Email = "grace@example.com", Address = new PostalAddress { City = "Arlington" } }, ActorEmail);
         var dialog = await OpenAsync(created.Id);
         Assert.Equal("Grace", dialog.Find("[data-testid=participant-name]").GetAttribute("value"));
         Assert.Empty(dialog.FindAll("[data-testid=participant-with-sign-in]"));

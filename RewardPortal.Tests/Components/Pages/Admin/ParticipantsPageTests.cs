@@ -13,8 +13,10 @@ public sealed class ParticipantsPageTests : AdminComponentTest
         await base.InitializeAsync();
         await using var db = Database.CreateDbContext();
         for (var i = 1; i <= 60; i++)
-            db.Participants.Add(new Participant { Name = $"Person {i:D2}", Email = $"person{i:D2}@example.com", PointsBalance = i * 10, CreatedAt = DateTime.UtcNow });
-        db.Participants.Add(new Participant { Name = "Ada Lovelace", Email = "countess@example.com", PointsBalance = 5, IsSuspended = true, CreatedAt = DateTime.UtcNow });
+            db.Participants.Add(
+                new Participant { Name = $"Person {i:D2}", Email = $"person{i:D2}@example.com", PointsBalance = i * 10, CreatedAt = DateTime.UtcNow });
+        db.Participants.Add(
+            new Participant { Name = "Ada Lovelace", Email = "countess@example.com", PointsBalance = 5, IsSuspended = true, CreatedAt = DateTime.UtcNow });
         await db.SaveChangesAsync();
     }
 
@@ -51,7 +53,9 @@ public sealed class ParticipantsPageTests : AdminComponentTest
 
         page.Find("[data-testid=participant-search]").Input("zz");
 
-        page.WaitForAssertion(() => Assert.Contains("No participant's name or email starts with that.", page.Find("[data-testid=participants]").TextContent), TimeSpan.FromSeconds(3));
+        page.WaitForAssertion(
+            () => Assert.Contains("No participant's name or email starts with that.", page.Find("[data-testid=participants]").TextContent),
+            TimeSpan.FromSeconds(3));
     }
 
     [Fact]

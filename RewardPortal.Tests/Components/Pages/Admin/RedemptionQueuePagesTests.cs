@@ -1,6 +1,6 @@
 using Bunit;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Redemptions;
 using RewardPortal.Tests.Infrastructure;

@@ -1,6 +1,6 @@
 using Bunit;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Participants;
 using RewardPortal.Core.Rewards;
@@ -19,7 +19,11 @@ public sealed class PortalPagesTests : ComponentTest
         var participant = new Participant { Name = "Ada Lovelace", Email = UserId, UserId = UserId, PointsBalance = points, CreatedAt = DateTime.UtcNow };
         db.Participants.Add(participant);
         await db.SaveChangesAsync();
-        db.LedgerEntries.Add(new LedgerEntry { ParticipantId = participant.Id, Amount = points, BalanceAfter = points, Reason = "Welcome bonus", Actor = "test", CreatedAt = DateTime.UtcNow });
+        db.LedgerEntries.Add(
+            new LedgerEntry
+            {
+                ParticipantId = participant.Id, Amount = points, BalanceAfter = points, Reason = "Welcome bonus", Actor = "test", CreatedAt = DateTime.UtcNow,
+            });
         await db.SaveChangesAsync();
         SignInAs(UserId, Roles.Participant);
         return participant;
@@ -28,10 +32,15 @@ public sealed class PortalPagesTests : ComponentTest
     private async Task<Reward> RewardAsync(string name, RewardType type, long cost, int codes = 0, long? stock = null)
     {
         await using var db = Database.CreateDbContext();
-        var reward = new Reward { Name = name, Type = type, Cost = cost, Stock = stock, Description = $"{name} description", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
+        var reward = new Reward
+        {
+            Name = name, Type = type, Cost = cost, Stock = stock, Description = $"{name} description", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+        };
         db.Rewards.Add(reward);
         await db.SaveChangesAsync();
-        db.VoucherCodes.AddRange(Enumerable.Range(1, codes).Select(i => new VoucherCode { RewardId = reward.Id, Code = $"{name.ToUpperInvariant()}-{i}", CreatedAt = DateTime.UtcNow }));
+        db.VoucherCodes.AddRange(
+            Enumerable.Range(1, codes).Select(
+                i => new VoucherCode { RewardId = reward.Id, Code = $"{name.ToUpperInvariant()}-{i}", CreatedAt = DateTime.UtcNow }));
         await db.SaveChangesAsync();
         return reward;
     }

@@ -17,7 +17,8 @@ public sealed class RewardsPageTests : AdminComponentTest
         var webhook = await AddWebhookAsync("Fulfilment system");
         var service = new RewardService(Database, TimeProvider.System);
         await service.CreateAsync(new RewardInput { Name = "Hoodie", Cost = 500, Stock = 40, WebhookIds = [webhook] }, ActorEmail);
-        var coffee = await service.CreateAsync(new RewardInput { Name = "Coffee", Type = RewardType.VoucherCode, CostCurrency = Currency.Cash, Cost = 1250 }, ActorEmail);
+        var coffee = await service.CreateAsync(
+            new RewardInput { Name = "Coffee", Type = RewardType.VoucherCode, CostCurrency = Currency.Cash, Cost = 1250 }, ActorEmail);
         await new VoucherPoolService(Database, TimeProvider.System).ImportAsync(coffee.Id, ["A", "B", "C"], ActorEmail);
 
         var page = Render<Web.Components.Pages.Rewards.Rewards>();

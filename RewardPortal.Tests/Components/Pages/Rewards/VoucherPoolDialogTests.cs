@@ -35,7 +35,8 @@ public sealed class VoucherPoolDialogTests : AdminComponentTest
         await using (var db = Database.CreateDbContext())
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys = OFF");
-            await db.VoucherCodes.Where(v => v.Code == "USED").ExecuteUpdateAsync(s => s.SetProperty(v => v.RedemptionId, 7).SetProperty(v => v.ClaimedAt, DateTime.UtcNow));
+            await db.VoucherCodes.Where(v => v.Code == "USED").ExecuteUpdateAsync(
+                s => s.SetProperty(v => v.RedemptionId, 7).SetProperty(v => v.ClaimedAt, DateTime.UtcNow));
         }
         var dialog = await OpenAsync(reward);
         dialog.WaitForAssertion(() => Assert.Equal(2, dialog.FindAll("[data-testid=pool-codes] tbody tr").Count));
@@ -71,7 +72,8 @@ public sealed class VoucherPoolDialogTests : AdminComponentTest
 
     private async Task<long> AddVoucherRewardAsync()
     {
-        var reward = await new RewardService(Database, TimeProvider.System).CreateAsync(new RewardInput { Name = "Coffee", Type = RewardType.VoucherCode, Cost = 200 }, ActorEmail);
+        var reward = await new RewardService(Database, TimeProvider.System).CreateAsync(
+            new RewardInput { Name = "Coffee", Type = RewardType.VoucherCode, Cost = 200 }, ActorEmail);
         return reward.Id;
     }
 }

@@ -17,7 +17,8 @@ public sealed class EmailTemplatePageTests : AdminComponentTest
     {
         var team = await CreateUserAsync("tina@example.com", Roles.TeamMember);
         var created = await Services.GetRequiredService<NotificationService>().CreateAsync(
-            new NotificationInput("Fulfilment team", NotificationChannel.Email, [EventTypes.RedemptionRequested], Enum.GetValues<RewardType>(), [team], null, true),
+            new NotificationInput(
+                "Fulfilment team", NotificationChannel.Email, [EventTypes.RedemptionRequested], Enum.GetValues<RewardType>(), [team], null, true),
             "test", isOwner: true);
         var page = Render<EmailTemplatePage>(p => p.Add(x => x.Id, created.Id));
         page.WaitForAssertion(() => Assert.Contains("A sample redemption", page.Find("[data-testid=preview-source]").TextContent));
@@ -63,7 +64,8 @@ public sealed class EmailTemplatePageTests : AdminComponentTest
         Type(page, "body", "<p>Hello</p>\n\n<p>{{ reward.colour }}</p>");
         page.Find("[data-testid=save-template]").Click();
 
-        page.WaitForAssertion(() => Assert.Contains("Line 3: {{ reward.colour }} is not a placeholder.", page.Find("[data-testid=template-errors]").TextContent));
+        page.WaitForAssertion(
+            () => Assert.Contains("Line 3: {{ reward.colour }} is not a placeholder.", page.Find("[data-testid=template-errors]").TextContent));
         await using var db = Database.CreateDbContext();
         Assert.Null((await db.Notifications.SingleAsync(n => n.Id == id)).EmailBodyTemplate);
     }

@@ -22,7 +22,8 @@ public sealed class InCampaignsFieldTests : ComponentTest
             var spring = new Campaign { Name = "Spring referral push", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
             db.Users.Add(TestData.User("tina@example.com", id: "tina", name: "Tina"));
             var roleId = Guid.NewGuid().ToString();
-            db.Roles.Add(new Microsoft.AspNetCore.Identity.IdentityRole(Roles.TeamMember) { Id = roleId, NormalizedName = Roles.TeamMember.ToUpperInvariant() });
+            db.Roles.Add(
+                new Microsoft.AspNetCore.Identity.IdentityRole(Roles.TeamMember) { Id = roleId, NormalizedName = Roles.TeamMember.ToUpperInvariant() });
             db.UserRoles.Add(new Microsoft.AspNetCore.Identity.IdentityUserRole<string> { UserId = "tina", RoleId = roleId });
             db.Notifications.Add(new Notification
             {

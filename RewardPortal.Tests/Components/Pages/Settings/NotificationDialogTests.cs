@@ -2,9 +2,9 @@ using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.Events;
-using RewardPortal.Core.Rewards;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Rewards;
 using RewardPortal.Tests.Infrastructure;
 using NotificationsPage = RewardPortal.Web.Components.Pages.Settings.Notifications;
 
@@ -27,7 +27,8 @@ public sealed class NotificationDialogTests : ComponentTest
             db.Users.Add(TestData.User("tina@example.com", id: "tina", name: "Tina"));
             await db.SaveChangesAsync();
             var roleId = Guid.NewGuid().ToString();
-            db.Roles.Add(new Microsoft.AspNetCore.Identity.IdentityRole(Roles.TeamMember) { Id = roleId, NormalizedName = Roles.TeamMember.ToUpperInvariant() });
+            db.Roles.Add(
+                new Microsoft.AspNetCore.Identity.IdentityRole(Roles.TeamMember) { Id = roleId, NormalizedName = Roles.TeamMember.ToUpperInvariant() });
             db.UserRoles.Add(new Microsoft.AspNetCore.Identity.IdentityUserRole<string> { UserId = "tina", RoleId = roleId });
             await db.SaveChangesAsync();
         }
@@ -73,7 +74,9 @@ public sealed class NotificationDialogTests : ComponentTest
         dialogs.Find("[data-testid=notification-name]").Change("Fulfilment system");
         dialogs.WaitForElement("[data-testid=webhook-url]").Change("ftp://nope");
         dialogs.Find("[data-testid=save]").Click();
-        dialogs.WaitForAssertion(() => Assert.Contains("http", dialogs.Find(".mud-input-helper-text.mud-input-error, .mud-input-error").TextContent, StringComparison.OrdinalIgnoreCase));
+        dialogs.WaitForAssertion(
+            () => Assert.Contains(
+                "http", dialogs.Find(".mud-input-helper-text.mud-input-error, .mud-input-error").TextContent, StringComparison.OrdinalIgnoreCase));
 
         dialogs.Find("[data-testid=webhook-url]").Change("https://hooks.example.com/rewards");
         dialogs.Find("[data-testid=save]").Click();
@@ -161,7 +164,8 @@ public sealed class NotificationDialogTests : ComponentTest
                     Frequency: NotificationFrequency.Daily, DigestHour: 7), "test", isOwner: false);
         });
 
-        page.WaitForAssertion(() => Assert.Equal(["Every Time", "Daily digest at 07:00"], page.FindAll("[data-testid=how-often]").Select(e => e.TextContent.Trim())));
+        page.WaitForAssertion(
+            () => Assert.Equal(["Every Time", "Daily digest at 07:00"], page.FindAll("[data-testid=how-often]").Select(e => e.TextContent.Trim())));
     }
 
     [Fact]

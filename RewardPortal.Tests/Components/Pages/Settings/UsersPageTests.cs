@@ -46,13 +46,17 @@ public sealed class UsersPageTests : AdminComponentTest
     {
         var dialog = await OpenDialogAsync<UserDialog>();
         dialog.WaitForElement("[data-testid=user-save]");
-        Assert.Contains("At least 10 characters, with an upper-case letter, a lower-case letter, a digit (0-9), a symbol (such as ! or -).", FieldText(dialog, "user-password-input"));
+        Assert.Contains(
+            "At least 10 characters, with an upper-case letter, a lower-case letter, a digit (0-9), a symbol (such as ! or -).",
+            FieldText(dialog, "user-password-input"));
         dialog.Find("[data-testid=user-email-input]").Change("not an email");
         dialog.Find("[data-testid=user-password-input]").Change("passwordpassword");
 
         dialog.Find("[data-testid=user-save]").Click();
 
-        dialog.WaitForAssertion(() => Assert.Contains("The password needs a symbol (such as ! or -), a digit (0-9) and an upper-case letter.", FieldText(dialog, "user-password-input")));
+        dialog.WaitForAssertion(
+            () => Assert.Contains(
+                "The password needs a symbol (such as ! or -), a digit (0-9) and an upper-case letter.", FieldText(dialog, "user-password-input")));
         Assert.Contains("Give a name of 1 to 200 characters.", FieldText(dialog, "user-name-input"));
         Assert.Contains("Give a valid email address.", FieldText(dialog, "user-email-input"));
         Assert.DoesNotContain("non alphanumeric", dialog.Markup);
