@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Engine;
 
 namespace RewardPortal.Core.Operations;
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.Common;
 using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Jobs;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Notifications;
 using RewardPortal.Tests.Infrastructure;

@@ -4,12 +4,14 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RewardPortal.Core.Alerts;
 using RewardPortal.Core.Data;
+using RewardPortal.Core.Deliveries.Engine.Sqlite;
+using RewardPortal.Core.Deliveries.Jobs;
 using RewardPortal.Core.Email;
 using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Operations;
 using RewardPortal.Core.Webhooks;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>
 /// The engine on a worker node, as a hosted service: it takes over what a stopped engine left, runs the turn loop

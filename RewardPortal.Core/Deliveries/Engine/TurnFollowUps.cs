@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using RewardPortal.Core.Alerts;
+using RewardPortal.Core.Deliveries.Jobs;
 using RewardPortal.Core.Operations;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>
 /// What a committed turn's outcomes call for outside its transaction: the wake-up for the next retry, and the alerts

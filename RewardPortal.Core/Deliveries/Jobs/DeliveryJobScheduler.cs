@@ -2,7 +2,7 @@ using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Jobs;
 
 /// <summary>
 /// Puts drain jobs in Hangfire, coalesced: thousands of signals make one queued job, and scheduled wake-ups for retries

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Auditing;
 using RewardPortal.Core.Data;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Jobs;
 
 /// <summary>
 /// "Re-send all failed since ...": puts failed deliveries back to pending in chunks, reporting progress as a job

@@ -3,6 +3,7 @@ using RewardPortal.Core.Auditing;
 using RewardPortal.Core.Common;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Jobs;
 using RewardPortal.Core.Notifications;
 
 namespace RewardPortal.Core.Webhooks;

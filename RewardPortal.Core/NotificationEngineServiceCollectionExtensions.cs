@@ -3,12 +3,15 @@ using System.Net.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RewardPortal.Core.Alerts;
+using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Engine;
+using RewardPortal.Core.Deliveries.Jobs;
 using RewardPortal.Core.Email;
 using RewardPortal.Core.Email.Templates;
 using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Webhooks;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core;
 
 public static class NotificationEngineServiceCollectionExtensions
 {
