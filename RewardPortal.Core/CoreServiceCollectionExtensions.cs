@@ -11,8 +11,7 @@ using RewardPortal.Core.Data;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Email;
-using RewardPortal.Core.Events;
-using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Notifications.Digests;
 using RewardPortal.Core.Participants;
 using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;
@@ -21,6 +20,7 @@ using RewardPortal.Core.Operations;
 using RewardPortal.Core.Auditing;
 using RewardPortal.Core.Protection;
 using RewardPortal.Core.Seeding;
+using RewardPortal.Core.Webhooks;
 
 namespace RewardPortal.Core;
 

@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.Events;
+using RewardPortal.Core.Notifications.Management;
 using RewardPortal.Core.Rewards;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Notifications;

@@ -6,6 +6,7 @@ using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Alerts;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
+using RewardPortal.Core.Notifications.Management;
 using RewardPortal.Core.Rewards;
 using RewardPortal.Tests.Infrastructure;
 

@@ -5,9 +5,7 @@ using Microsoft.Extensions.Options;
 using RewardPortal.Core.Alerts;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries.Engine.Sqlite;
-using RewardPortal.Core.Deliveries.Jobs;
 using RewardPortal.Core.Email;
-using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Operations;
 using RewardPortal.Core.Webhooks;
 
@@ -37,7 +35,7 @@ public sealed class DeliveryDispatcher : BackgroundService
 
     public DeliveryDispatcher(
         IDbContextFactory<RewardPortalDbContext> dbFactory, SqliteWriteGate gate, IServiceProvider services, RetryPolicy policy, DeliveryFailureAlerts alerts,
-        DeliveryJobScheduler scheduler, IMailTransport mail, NotificationEmailComposer composer, IOptions<WebhookOptions> options,
+        IRetryWakeUps scheduler, IMailTransport mail, NotificationEmailComposer composer, IOptions<WebhookOptions> options,
         TimeProvider clock, PortalMetrics metrics, ILogger<DeliveryDispatcher> logger)
     {
         (this.dbFactory, this.gate, this.mail, this.composer, this.options) = (dbFactory, gate, mail, composer, options.Value);

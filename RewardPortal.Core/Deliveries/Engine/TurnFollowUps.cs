@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using RewardPortal.Core.Alerts;
-using RewardPortal.Core.Deliveries.Jobs;
 using RewardPortal.Core.Operations;
 
 namespace RewardPortal.Core.Deliveries.Engine;
@@ -10,7 +9,7 @@ namespace RewardPortal.Core.Deliveries.Engine;
 /// What a committed turn's outcomes call for outside its transaction: the wake-up for the next retry, and the alerts
 /// for deliveries that failed for good and for webhooks turned off. Alerts run beside the loop; stopping waits for them.
 /// </summary>
-internal sealed class TurnFollowUps(DeliveryJobScheduler scheduler, DeliveryFailureAlerts alerts, ILogger logger)
+internal sealed class TurnFollowUps(IRetryWakeUps scheduler, DeliveryFailureAlerts alerts, ILogger logger)
 {
     private readonly ConcurrentDictionary<Task, bool> running = new();
 
