@@ -15,12 +15,14 @@ using RewardPortal.Core.Email;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Notifications.Digests;
 using RewardPortal.Core.Operations;
 using RewardPortal.Core.Participants;
 using RewardPortal.Core.Protection;
 using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;
 using RewardPortal.Core.Seeding;
+using RewardPortal.Core.Webhooks;
 
 namespace RewardPortal.Core;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using RewardPortal.Core.Common;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Engine;
 
 namespace RewardPortal.Core.Cluster;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using RewardPortal.Core.Data;
-using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Engine;
 
 namespace RewardPortal.Core.Cluster;
 

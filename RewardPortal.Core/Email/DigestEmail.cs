@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using RewardPortal.Core.Events;
-using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Notifications.Digests;
 
 namespace RewardPortal.Core.Email;
 

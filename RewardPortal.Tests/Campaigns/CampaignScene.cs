@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.Campaigns;
 using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Notifications.Management;
 using RewardPortal.Core.Participants;
 using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;

@@ -6,6 +6,8 @@ using Microsoft.EntityFrameworkCore.Storage;
 using RewardPortal.Core.Dashboard;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Engine;
+using RewardPortal.Core.Deliveries.Engine.Sqlite;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Participants;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Engine;
 using RewardPortal.Core.Events;
 using RewardPortal.Tests.Infrastructure;
 

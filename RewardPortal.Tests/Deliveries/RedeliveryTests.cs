@@ -2,8 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.Common;
 using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Jobs;
 using RewardPortal.Core.Events;
-using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Notifications.Management;
 using RewardPortal.Tests.Infrastructure;
 
 namespace RewardPortal.Tests.Deliveries;

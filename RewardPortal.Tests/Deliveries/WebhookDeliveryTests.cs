@@ -6,6 +6,7 @@ using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Notifications.Management;
 using RewardPortal.Core.Rewards;
 using RewardPortal.Tests.Infrastructure;
 

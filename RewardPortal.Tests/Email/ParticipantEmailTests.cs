@@ -3,6 +3,7 @@ using MimeKit;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Notifications.Management;
 using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;
 using RewardPortal.Tests.Infrastructure;

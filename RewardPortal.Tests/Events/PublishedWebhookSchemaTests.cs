@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Participants;
 using RewardPortal.Core.Rewards;
+using RewardPortal.Core.Webhooks;
 using RewardPortal.Tests.Infrastructure;
 
 namespace RewardPortal.Tests.Events;
@@ -60,7 +61,7 @@ public sealed class PublishedWebhookSchemaTests : IAsyncLifetime
     {
         var webhook = await factory.CreateWebhookAsync(receiver.Url());
 
-        var result = await factory.WithServiceAsync<Core.Notifications.WebhookTestResult, EventExampleSender>(
+        var result = await factory.WithServiceAsync<Core.Webhooks.WebhookTestResult, EventExampleSender>(
             s => s.SendAsync(EventTypes.RedemptionFulfilled, webhook.Id, "owner@test.local", isOwner: true));
 
         Assert.True(result.Succeeded);
@@ -80,7 +81,7 @@ public sealed class PublishedWebhookSchemaTests : IAsyncLifetime
     {
         var webhook = await factory.CreateWebhookAsync(receiver.Url());
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => factory.WithServiceAsync<Core.Notifications.WebhookTestResult, EventExampleSender>(
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => factory.WithServiceAsync<Core.Webhooks.WebhookTestResult, EventExampleSender>(
             s => s.SendAsync(EventTypes.RedemptionFulfilled, webhook.Id, "admin@test.local", isOwner: false)));
         Assert.Empty(receiver.Requests);
     }

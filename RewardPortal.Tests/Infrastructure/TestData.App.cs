@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Notifications.Management;
 using RewardPortal.Core.Participants;
 using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;

@@ -4,6 +4,7 @@ using RewardPortal.Core.Common;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Notifications.Management;
 using RewardPortal.Core.Rewards;
 using RewardPortal.Tests.Infrastructure;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Engine;
 using RewardPortal.Core.Events;
 using RewardPortal.Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Engine;
 using RewardPortal.Core.Webhooks;
 
 namespace RewardPortal.Tests.Webhooks;

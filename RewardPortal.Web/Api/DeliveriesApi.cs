@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Jobs;
 
 namespace RewardPortal.Web.Api;
 

@@ -5,6 +5,7 @@ using RewardPortal.Core.Common;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Notifications.Management;
 
 namespace RewardPortal.Web.Api;
 

@@ -1,6 +1,8 @@
 using Hangfire;
 using RewardPortal.Core.Cluster;
 using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Engine;
+using RewardPortal.Core.Deliveries.Jobs;
 
 namespace RewardPortal.Web.Extensions;
 

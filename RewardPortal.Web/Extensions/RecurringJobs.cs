@@ -1,6 +1,6 @@
 using Hangfire;
 using RewardPortal.Core.Alerts;
-using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Notifications.Digests;
 using RewardPortal.Core.Retention;
 using RewardPortal.Core.Webhooks;
 using RewardPortal.Web.Operations;

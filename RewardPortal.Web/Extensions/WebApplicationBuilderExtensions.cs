@@ -9,6 +9,7 @@ using RewardPortal.Core;
 using RewardPortal.Core.Cluster;
 using RewardPortal.Core.Configuration;
 using RewardPortal.Core.Data;
+using RewardPortal.Core.Deliveries.Jobs;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Protection;
 using RewardPortal.Web.Api;
@@ -89,6 +90,7 @@ internal static class WebApplicationBuilderExtensions
         {
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
+                .UseTypeResolver(MovedJobTypes.Resolve)
                 .UseRecommendedSerializerSettings();
             if (database.Provider == DatabaseProvider.Postgres)
                 config.UsePostgreSqlStorage(

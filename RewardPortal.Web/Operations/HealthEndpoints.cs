@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using RewardPortal.Core.Deliveries.Engine;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Operations;
 using RewardPortal.Web.Auth;

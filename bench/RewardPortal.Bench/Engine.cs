@@ -10,6 +10,7 @@ using RewardPortal.Core;
 using RewardPortal.Core.Cluster;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Engine;
 
 namespace RewardPortal.Bench;
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Notifications;

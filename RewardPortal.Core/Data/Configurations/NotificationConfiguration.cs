@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Notifications.Management;
 
 namespace RewardPortal.Core.Data.Configurations;
 

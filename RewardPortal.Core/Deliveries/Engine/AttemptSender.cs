@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using RewardPortal.Core.Operations;
 using RewardPortal.Core.Webhooks;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>
 /// One attempt at one claimed delivery. Every failure becomes a result to record; no result (null) means the attempt

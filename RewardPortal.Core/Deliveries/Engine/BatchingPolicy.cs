@@ -1,6 +1,6 @@
 using RewardPortal.Core.Webhooks;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>
 /// When the engine's loop goes to the database, and how much it does there: claim at once while the senders could run

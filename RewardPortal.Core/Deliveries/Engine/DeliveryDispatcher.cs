@@ -5,12 +5,12 @@ using Microsoft.Extensions.Options;
 using RewardPortal.Core.Alerts;
 using RewardPortal.Core.Common;
 using RewardPortal.Core.Data;
+using RewardPortal.Core.Deliveries.Engine.Sqlite;
 using RewardPortal.Core.Email;
-using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Operations;
 using RewardPortal.Core.Webhooks;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>
 /// The engine on a worker node, as a hosted service: it takes over what a stopped engine left, runs the turn loop
@@ -44,7 +44,7 @@ public sealed class DeliveryDispatcher : BackgroundService
 
     public DeliveryDispatcher(
         IDbContextFactory<RewardPortalDbContext> dbFactory, SqliteWriteGate gate, IServiceProvider services, RetryPolicy policy, DeliveryFailureAlerts alerts,
-        DeliveryJobScheduler scheduler, IMailTransport mail, NotificationEmailComposer composer, IOptions<WebhookOptions> options,
+        IRetryWakeUps scheduler, IMailTransport mail, NotificationEmailComposer composer, IOptions<WebhookOptions> options,
         TimeProvider clock, PortalMetrics metrics, ILogger<DeliveryDispatcher> logger)
     {
         (this.dbFactory, this.gate, this.mail, this.composer, this.options) = (dbFactory, gate, mail, composer, options.Value);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Webhooks;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>
 /// The engine's turn loop, which alone touches the database: each turn is one transaction that records the outcomes

@@ -5,7 +5,7 @@ using RewardPortal.Core.Email;
 using RewardPortal.Core.Email.Templates;
 using RewardPortal.Core.Notifications;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>
 /// Claims due deliveries with a lease: one conditional UPDATE that only takes rows still pending, due and not leased

@@ -3,7 +3,7 @@ using RewardPortal.Core.Email.Templates;
 using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Webhooks;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>
 /// A claimed delivery with what it needs to be sent: the event's type and time, and its webhook body (composed once per

@@ -1,6 +1,6 @@
 using RewardPortal.Core.Email;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>Who an email delivery goes to: team members by address, and whether the participant too.</summary>
 internal sealed record EmailAudience(IReadOnlyList<EmailRecipient> Team, bool Participant)

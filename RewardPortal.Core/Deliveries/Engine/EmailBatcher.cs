@@ -6,7 +6,7 @@ using MimeKit;
 using RewardPortal.Core.Email;
 using RewardPortal.Core.Operations;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>
 /// Email deliveries share one SMTP connection: whatever is waiting when the batcher is free goes out as one burst through

@@ -3,8 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using RewardPortal.Core.Data;
+using RewardPortal.Core.Deliveries.Engine.Sqlite;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>
 /// The dispatcher's own database access. Its bookkeeping (claims, outcomes) commits without waiting for the disk: on

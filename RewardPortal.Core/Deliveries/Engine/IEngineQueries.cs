@@ -1,4 +1,4 @@
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>
 /// The engine's hot statements in one database's dialect, on the loop's connection and in its transaction: one

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>
 /// What the sleeping loop waits on: any number of wake-ups while it sleeps count as one, and one that comes while it

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>
 /// Where finished sends leave their outcomes for the loop to record, with a count of those waiting that a finishing

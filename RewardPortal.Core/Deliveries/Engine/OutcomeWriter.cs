@@ -3,7 +3,7 @@ using RewardPortal.Core.Data;
 using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Operations;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>An attempt's result for a claimed delivery; no result means the delivery is handed back unsent.</summary>
 internal sealed record Outcome(DeliveryWork Work, DeliveryTarget Target, AttemptResult? Result);

@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Data;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>
 /// The engine's statements on PostgreSQL, where each statement is a round trip: a claim is one statement that also

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using RewardPortal.Core.Webhooks;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>
 /// What follows an attempt: success, another attempt after the schedule's next delay (with jitter, and not before the

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using RewardPortal.Core.Webhooks;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>A claimed webhook delivery waiting in its endpoint's lane, with the client that sends it.</summary>
 internal sealed record QueuedSend(DeliveryWork Work, DeliveryTarget Target, WebhookSender Sender);

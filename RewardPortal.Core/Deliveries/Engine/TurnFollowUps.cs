@@ -3,13 +3,13 @@ using Microsoft.Extensions.Logging;
 using RewardPortal.Core.Alerts;
 using RewardPortal.Core.Operations;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>
 /// What a committed turn's outcomes call for outside its transaction: the wake-up for the next retry, and the alerts
 /// for deliveries that failed for good and for webhooks turned off. Alerts run beside the loop; stopping waits for them.
 /// </summary>
-internal sealed class TurnFollowUps(DeliveryJobScheduler scheduler, DeliveryFailureAlerts alerts, ILogger logger)
+internal sealed class TurnFollowUps(IRetryWakeUps scheduler, DeliveryFailureAlerts alerts, ILogger logger)
 {
     private readonly ConcurrentDictionary<Task, bool> running = new();
 

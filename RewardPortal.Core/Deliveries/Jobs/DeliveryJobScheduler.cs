@@ -1,15 +1,16 @@
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using RewardPortal.Core.Deliveries.Engine;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Jobs;
 
 /// <summary>
 /// Puts drain jobs in Hangfire, coalesced: thousands of signals make one queued job, and scheduled wake-ups for retries
 /// are bucketed so that an outage's retries make a handful of jobs, not one each. Hangfire is resolved lazily, so that
 /// hosts without it (component tests, tools) can still use the services that signal.
 /// </summary>
-public sealed class DeliveryJobScheduler(IServiceProvider services, TimeProvider clock, ILogger<DeliveryJobScheduler> logger)
+public sealed class DeliveryJobScheduler(IServiceProvider services, TimeProvider clock, ILogger<DeliveryJobScheduler> logger) : IRetryWakeUps
 {
     /// <summary>Retries due sooner than this are left to the running dispatcher, which waits for them itself.</summary>
     public static readonly TimeSpan ScheduleThreshold = TimeSpan.FromSeconds(2);

@@ -1,6 +1,7 @@
 using Hangfire;
+using RewardPortal.Core.Deliveries.Engine;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Jobs;
 
 /// <summary>
 /// The Hangfire job that gets due deliveries going on the worker that runs it: it wakes the dispatcher and waits until

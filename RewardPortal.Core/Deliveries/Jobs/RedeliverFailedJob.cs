@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Auditing;
 using RewardPortal.Core.Data;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Jobs;
 
 /// <summary>
 /// "Re-send all failed since ...": puts failed deliveries back to pending in chunks, reporting progress as a job
@@ -19,7 +19,7 @@ public sealed class RedeliverFailedJob(IDbContextFactory<RewardPortalDbContext> 
     {
         since = DateTime.SpecifyKind(since.Kind == DateTimeKind.Local ? since.ToUniversalTime() : since, DateTimeKind.Utc);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var failed = FailedSince(db, since, notificationId);
+        var failed = FailedDeliveries.Since(db, since, notificationId);
         var total = await failed.CountAsync(cancellationToken);
         var done = 0;
         context?.SetJobParameter(RedeliveryService.ProgressParameter, new RedeliveryProgress(done, total, "Processing"));
@@ -32,7 +32,8 @@ public sealed class RedeliverFailedJob(IDbContextFactory<RewardPortalDbContext> 
                 break;
             lastId = ids[^1];
             var now = clock.GetUtcNow().UtcDateTime;
-            done += await RequeueAsync(db.Deliveries.Where(d => ids.Contains(d.Id) && d.Status == DeliveryStatus.Failed), now, cancellationToken);
+            var stillFailed = db.Deliveries.Where(d => ids.Contains(d.Id) && d.Status == DeliveryStatus.Failed);
+            done += await FailedDeliveries.RequeueAsync(stillFailed, now, cancellationToken);
             context?.SetJobParameter(RedeliveryService.ProgressParameter, new RedeliveryProgress(Math.Min(done, total), total, "Processing"));
             signal.DeliveriesWritten();
         }
@@ -40,18 +41,4 @@ public sealed class RedeliverFailedJob(IDbContextFactory<RewardPortalDbContext> 
             $"{done} failed deliveries since {since:u}{(notificationId is null ? "" : $" of notification {notificationId}")} re-sent");
         await db.SaveChangesAsync(cancellationToken);
     }
-
-    /// <summary>Deliveries that failed for good since <paramref name="since"/>, of live notifications (of one, if given).</summary>
-    public static IQueryable<Delivery> FailedSince(RewardPortalDbContext db, DateTime since, long? notificationId)
-    {
-        var failed = db.Deliveries.Where(d => d.Status == DeliveryStatus.Failed && d.CompletedAt >= since && !d.Notification!.IsDeleted);
-        return notificationId is { } id ? failed.Where(d => d.NotificationId == id) : failed;
-    }
-
-    /// <summary>Back to pending, due now, keeping the webhook-id: a new attempt of the same delivery, as by hand.</summary>
-    public static Task<int> RequeueAsync(IQueryable<Delivery> failed, DateTime now, CancellationToken cancellationToken) =>
-        failed.ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.Status, DeliveryStatus.Pending)
-            .SetProperty(d => d.NextAttemptAt, now)
-            .SetProperty(d => d.CompletedAt, (DateTime?)null), cancellationToken);
 }

@@ -1,4 +1,4 @@
-namespace RewardPortal.Core.Notifications;
+namespace RewardPortal.Core.Notifications.Digests;
 
 /// <summary>The frozen "data" of a digest's event: what its email lists, with times already in the program's time zone.</summary>
 public sealed record DigestData(

@@ -8,7 +8,7 @@ using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Participants;
 
-namespace RewardPortal.Core.Notifications;
+namespace RewardPortal.Core.Notifications.Digests;
 
 /// <summary>
 /// Sends the daily digests that are due. A recurring job every few minutes: a digest whose hour passed while the app
@@ -119,7 +119,7 @@ public sealed class DigestJob(
             if (!matches.TryGetValue(key, out var matching))
             {
                 var subject = new EventSubject(e.RedemptionId, e.ParticipantId, e.RewardId, e.RewardType, e.CampaignId);
-                var rules = await EventRecorder.MatchingNotificationsAsync(db, e.Type, subject, cancellationToken, NotificationFrequency.Daily);
+                var rules = await NotificationMatching.MatchingNotificationsAsync(db, e.Type, subject, cancellationToken, NotificationFrequency.Daily);
                 matches[key] = matching = rules.Any(n => n.Id == rule.Id);
             }
             if (!matching)

@@ -1,4 +1,4 @@
-namespace RewardPortal.Core.Notifications;
+namespace RewardPortal.Core.Notifications.Digests;
 
 /// <summary>
 /// What a daily digest covers: the digest sent on a day at its hour (in the program's time zone) lists the 24 hours up to

@@ -13,7 +13,7 @@ public sealed record WebhookRecoveryResult(long WebhookId, DateTime Since, int R
 /// <summary>
 /// "Re-enable and re-send what failed since ...", the Owner's one action on a webhook that was turned off: it goes back
 /// on and its failed deliveries since then are queued again, with their webhook-ids, in one transaction, through the same
-/// requeue as "Re-send all failed since" (<see cref="RedeliverFailedJob"/>).
+/// requeue as "Re-send all failed since" (<see cref="FailedDeliveries"/>).
 /// </summary>
 public sealed class WebhookRecovery(IDbContextFactory<RewardPortalDbContext> dbFactory, IDeliverySignal signal, TimeProvider clock)
 {
@@ -30,7 +30,7 @@ public sealed class WebhookRecovery(IDbContextFactory<RewardPortalDbContext> dbF
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var webhook = await FindAsync(db, webhookId, isOwner, cancellationToken);
-        return await RedeliverFailedJob.FailedSince(db, Since(webhook, since), webhookId).CountAsync(cancellationToken);
+        return await FailedDeliveries.Since(db, Since(webhook, since), webhookId).CountAsync(cancellationToken);
     }
 
     public async Task<WebhookRecoveryResult> ReenableAndResendAsync(long webhookId, DateTime? since, string actor, bool isOwner,
@@ -46,7 +46,7 @@ public sealed class WebhookRecovery(IDbContextFactory<RewardPortalDbContext> dbF
         webhook.DisabledReason = null;
         webhook.DisabledAt = null;
         webhook.UpdatedAt = now;
-        var resent = await RedeliverFailedJob.RequeueAsync(RedeliverFailedJob.FailedSince(db, from, webhookId), now, cancellationToken);
+        var resent = await FailedDeliveries.RequeueAsync(FailedDeliveries.Since(db, from, webhookId), now, cancellationToken);
         db.Audit(actor, "webhook.reenabled_and_resent", nameof(Notification), webhookId,
             $"Webhook '{webhook.Name}' {webhook.WebhookUrl}{(wasEnabled ? " (already enabled)" : " enabled again")}; "
                 + $"{resent} failed deliveries since {from:u} re-sent");

@@ -1,4 +1,4 @@
-using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Engine;
 
 namespace RewardPortal.Tests.Deliveries;
 

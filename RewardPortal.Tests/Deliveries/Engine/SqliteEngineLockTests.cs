@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Engine.Sqlite;
 using RewardPortal.Tests.Infrastructure;
 
 namespace RewardPortal.Tests.Deliveries;

@@ -1,6 +1,6 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
-using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Engine.Sqlite;
 using RewardPortal.Tests.Infrastructure;
 
 namespace RewardPortal.Tests.Deliveries;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Engine.Sqlite;
 
 namespace RewardPortal.Tests.Deliveries;
 

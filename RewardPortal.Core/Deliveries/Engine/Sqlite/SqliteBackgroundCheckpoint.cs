@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using SQLitePCL;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine.Sqlite;
 
 /// <summary>
 /// Takes the WAL checkpoints off a connection that must not stall. A checkpoint copies the WAL into the database file

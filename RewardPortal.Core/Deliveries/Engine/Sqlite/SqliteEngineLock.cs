@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine.Sqlite;
 
 /// <summary>
 /// One delivery engine per SQLite database: an exclusive lock on a file beside it, held while the engine runs. The

@@ -1,6 +1,6 @@
 using RewardPortal.Core.Dashboard;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine.Sqlite;
 
 /// <summary>
 /// The engine's statements on SQLite: prepared once on the loop's connection and run in-process, one small statement per

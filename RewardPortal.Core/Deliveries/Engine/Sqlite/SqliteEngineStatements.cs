@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine.Sqlite;
 
 /// <summary>
 /// The engine's hot statements on SQLite, run through SQLitePCLRaw (the library under Microsoft.Data.Sqlite) on the

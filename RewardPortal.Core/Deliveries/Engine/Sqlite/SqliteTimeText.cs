@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Engine.Sqlite;
 
 /// <summary>
 /// Times as Microsoft.Data.Sqlite and EF store them on SQLite: 'yyyy-MM-dd HH:mm:ss.FFFFFFF' (the fraction without

@@ -5,6 +5,7 @@ using RewardPortal.Core.Email.Templates;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Notifications.Management;
 using RewardPortal.Core.Rewards;
 using RewardPortal.Tests.Infrastructure;
 using RewardPortal.Web.Components.Pages.Settings;

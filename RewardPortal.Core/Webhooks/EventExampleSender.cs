@@ -4,10 +4,12 @@ using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Auditing;
 using RewardPortal.Core.Common;
 using RewardPortal.Core.Data;
+using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Events;
 using RewardPortal.Core.Notifications;
 using RewardPortal.Core.Webhooks;
 
-namespace RewardPortal.Core.Events;
+namespace RewardPortal.Core.Webhooks;
 
 /// <summary>
 /// Sends an event's example body to a webhook, signed with its secret as a real delivery is, with <c>"test": true</c> in

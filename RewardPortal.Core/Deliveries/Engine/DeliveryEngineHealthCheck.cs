@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Engine;
+using RewardPortal.Core.Operations;
 
-namespace RewardPortal.Core.Operations;
+namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>
 /// On nodes that run the delivery engine: ready while it runs and nothing has been due for longer than

@@ -3,7 +3,7 @@ using RewardPortal.Core.Events;
 using RewardPortal.Core.Rewards;
 using RewardPortal.Core.Webhooks;
 
-namespace RewardPortal.Core.Notifications;
+namespace RewardPortal.Core.Notifications.Management;
 
 /// <summary>
 /// The rules of a notification, field by field, shared by the dialog (to show every problem at once) and the service

@@ -8,7 +8,7 @@ using RewardPortal.Core.Events;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Webhooks;
 
-namespace RewardPortal.Core.Notifications;
+namespace RewardPortal.Core.Notifications.Management;
 
 /// <summary>
 /// Settings > Notifications, for the screens and the REST API alike. Email notifications are the Admins' and the

@@ -1,7 +1,7 @@
 using RewardPortal.Core.Deliveries;
 using RewardPortal.Core.Rewards;
 
-namespace RewardPortal.Core.Notifications;
+namespace RewardPortal.Core.Notifications.Management;
 
 // What the screens and the REST API send to and get from NotificationService.
 
@@ -43,6 +43,3 @@ public sealed record CreatedNotification(long Id, string? Secret);
 
 /// <summary>A member of the team who can receive emails: a staff user who is not disabled.</summary>
 public sealed record TeamMember(string Id, string Name, string Email, string Role);
-
-/// <summary>What the receiver answered to "Send test".</summary>
-public sealed record WebhookTestResult(bool Succeeded, int? StatusCode, string? ResponseExcerpt, string? Error, int DurationMs);

@@ -3,12 +3,15 @@ using System.Net.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RewardPortal.Core.Alerts;
+using RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Engine;
+using RewardPortal.Core.Deliveries.Jobs;
 using RewardPortal.Core.Email;
 using RewardPortal.Core.Email.Templates;
-using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Notifications.Management;
 using RewardPortal.Core.Webhooks;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core;
 
 public static class NotificationEngineServiceCollectionExtensions
 {
@@ -53,6 +56,7 @@ public static class NotificationEngineServiceCollectionExtensions
         services.AddSingleton<NotificationEmailComposer>();
         services.AddSingleton<DeliveryFailureAlerts>();
         services.AddSingleton<DeliveryJobScheduler>();
+        services.AddSingleton<IRetryWakeUps>(sp => sp.GetRequiredService<DeliveryJobScheduler>());
         services.AddSingleton<DeliveryDispatcher>();
         services.AddSingleton<IDeliverySignal, DeliverySignal>();
         services.AddSingleton<DeliveryLog>();

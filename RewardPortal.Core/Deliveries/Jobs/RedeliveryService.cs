@@ -6,7 +6,7 @@ using RewardPortal.Core.Auditing;
 using RewardPortal.Core.Common;
 using RewardPortal.Core.Data;
 
-namespace RewardPortal.Core.Deliveries;
+namespace RewardPortal.Core.Deliveries.Jobs;
 
 /// <summary>How far a "re-send all failed since ..." job has got.</summary>
 public sealed record RedeliveryProgress(int Done, int Total, string State)

@@ -1,4 +1,6 @@
-namespace RewardPortal.Core.Deliveries;
+using RewardPortal.Core.Deliveries.Engine;
+
+namespace RewardPortal.Core.Deliveries.Jobs;
 
 /// <summary>
 /// After a commit: wake this node's dispatcher at once (tens of milliseconds to the first attempt); on a node that runs no
