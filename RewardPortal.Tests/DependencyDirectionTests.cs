@@ -30,9 +30,9 @@ public sealed partial class DependencyDirectionTests
         ["Operations"] = ["Deliveries", "Notifications"],
         ["Dashboard"] = ["Deliveries", "Notifications", "Operations"],
         ["Retention"] = ["Auditing", "Common", "Deliveries"],
-        ["Deliveries.Engine"] = ["Alerts", "Dashboard", "Deliveries", "Email", "Notifications", "Operations", "Webhooks"],
+        ["Deliveries.Engine"] = ["Alerts", "Common", "Dashboard", "Deliveries", "Email", "Notifications", "Operations", "Webhooks"],
         ["Deliveries.Jobs"] = ["Auditing", "Common", "Deliveries", "Deliveries.Engine", "Notifications", "Notifications.Digests"],
-        ["Cluster"] = ["Deliveries", "Deliveries.Engine"],
+        ["Cluster"] = ["Common", "Deliveries", "Deliveries.Engine"],
     };
 
     /// <summary>
