@@ -29,7 +29,7 @@ public sealed class DashboardTests
         Assert.Equal([30], reads.ToArray());
 
         await page.GetByText("1 year").ClickAsync();
-        await WaitUntilAsync(() => reads.Count >= 2);
+        await Wait.UntilAsync(() => Task.FromResult(reads.Count >= 2), TimeSpan.FromSeconds(10), "the dashboard's two reads");
         Assert.Equal([30, 365], reads.ToArray());
         await page.Mouse.MoveAsync(0, 0);
         await Assertions.Expect(page.GetByTestId("range").GetByText("1 year")).ToHaveCSSAsync("color", "rgb(255, 255, 255)");
@@ -41,12 +41,6 @@ public sealed class DashboardTests
         var width = await phone.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
         Assert.True(width <= 390, $"The page scrolls sideways on a phone: {width}px wide.");
         await BrowserSession.ScreenshotAsync(phone, "dashboard-phone");
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var waited = 0; !condition() && waited < 10_000; waited += 50)
-            await Task.Delay(50);
     }
 
     private static ActivityListener ListenToDashboardReads(string databaseFile, ConcurrentQueue<int> reads)
