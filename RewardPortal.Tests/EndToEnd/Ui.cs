@@ -16,13 +16,16 @@ internal static class Ui
     {
         var select = page.Locator($".mud-select:has(label:text-is('{label}'))").First;
         var items = page.Locator(".mud-popover-open .mud-list-item");
-        await UntilAsync(() => select.ClickAsync(), async () => await items.CountAsync() > 0, $"the '{label}' list to open");
         foreach (var option in options)
         {
             var item = items.Filter(new() { HasText = option }).First;
-            await UntilAsync(() => item.ClickAsync(),
-                async () => await items.CountAsync() == 0 || await item.GetAttributeAsync("aria-selected") == "true",
-                $"'{option}' to be chosen in '{label}'");
+            await UntilAsync(async () =>
+            {
+                // The list may have closed since (a late click toggled it): open it again, then pick.
+                if (await items.CountAsync() == 0)
+                    await select.ClickAsync();
+                await item.ClickAsync(new() { Timeout = (float)ClickLands.TotalMilliseconds });
+            }, () => ShowsAsync(select, option), $"'{option}' to be chosen in '{label}'");
         }
         // A multi-select stays open after a pick: click on it again (on the popover's overlay) to close it.
         await UntilAsync(async () =>
@@ -30,6 +33,15 @@ internal static class Ui
             if (await items.CountAsync() > 0)
                 await select.ClickAsync(new() { Force = true });
         }, async () => await items.CountAsync() == 0, $"the '{label}' list to close");
+    }
+
+    /// <summary>Whether the select shows <paramref name="option"/> among its chosen values.</summary>
+    private static async Task<bool> ShowsAsync(ILocator select, string option)
+    {
+        var input = select.Locator("input").First;
+        var value = await input.CountAsync() > 0 ? await input.InputValueAsync() : "";
+        return value.Contains(option, StringComparison.OrdinalIgnoreCase)
+            || (await select.InnerTextAsync()).Contains(option, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Opens a page and waits until it is interactive.</summary>
@@ -52,7 +64,14 @@ internal static class Ui
         {
             if (await done())
                 return;
-            await act();
+            try
+            {
+                await act();
+            }
+            catch (TimeoutException)
+            {
+                // The element was not there to click (the list closed or re-rendered): the next attempt starts over.
+            }
             var deadline = DateTime.UtcNow + ClickLands;
             while (DateTime.UtcNow < deadline)
             {
