@@ -97,10 +97,9 @@ public static class CoreServiceCollectionExtensions
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:RewardPortal is empty.");
             services.AddMasterKey(configuration, contentRoot, Path.Combine(contentRoot, "App_Data"));
-            services.AddDbContextFactory<PostgresRewardPortalDbContext>(
+            services.AddPooledDbContextFactory<PostgresRewardPortalDbContext>(
                 (sp, o) => o.UseNpgsql(connectionString).UseSecretProtection(sp.GetRequiredService<SecretCipher>()));
-            services.AddSingleton<IDbContextFactory<RewardPortalDbContext>, ProviderDbContextFactory<PostgresRewardPortalDbContext>>();
-            services.AddScoped<RewardPortalDbContext>(sp => sp.GetRequiredService<PostgresRewardPortalDbContext>());
+            services.AddProviderContexts<PostgresRewardPortalDbContext>(options => new PostgresRewardPortalDbContext(options));
         }
         else
         {
@@ -108,11 +107,22 @@ public static class CoreServiceCollectionExtensions
             var dataSource = new SqliteConnectionStringBuilder(sqlite).DataSource;
             var dataFolder = Path.IsPathRooted(dataSource) ? Path.GetDirectoryName(dataSource)! : Path.Combine(contentRoot, "App_Data");
             services.AddMasterKey(configuration, contentRoot, dataFolder);
-            services.AddDbContextFactory<SqliteRewardPortalDbContext>((sp, o) =>
+            services.AddPooledDbContextFactory<SqliteRewardPortalDbContext>((sp, o) =>
                 o.UseSqlite(sqlite).AddInterceptors(new SqliteBusyWaitInterceptor()).UseSecretProtection(sp.GetRequiredService<SecretCipher>()));
-            services.AddSingleton<IDbContextFactory<RewardPortalDbContext>, ProviderDbContextFactory<SqliteRewardPortalDbContext>>();
-            services.AddScoped<RewardPortalDbContext>(sp => sp.GetRequiredService<SqliteRewardPortalDbContext>());
+            services.AddProviderContexts<SqliteRewardPortalDbContext>(options => new SqliteRewardPortalDbContext(options));
         }
+    }
+
+    /// <summary>
+    /// The provider's contexts as the app asks for them: from the pool, as setting up a context costs more than a short
+    /// query (the factory, and one per scope for Identity), and made new for the owners that give one a connection of its own.
+    /// </summary>
+    private static void AddProviderContexts<TContext>(this IServiceCollection services, Func<DbContextOptions<TContext>, TContext> create)
+        where TContext : RewardPortalDbContext
+    {
+        services.AddSingleton<IDbContextFactory<RewardPortalDbContext>>(sp => new ProviderDbContextFactory<TContext>(
+            sp.GetRequiredService<IDbContextFactory<TContext>>(), () => create(sp.GetRequiredService<DbContextOptions<TContext>>())));
+        services.AddScoped<RewardPortalDbContext>(sp => sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext());
     }
 
     /// <summary>

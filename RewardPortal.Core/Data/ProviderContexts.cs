@@ -41,12 +41,32 @@ public sealed class PostgresRewardPortalDbContext(DbContextOptions<PostgresRewar
     }
 }
 
-/// <summary>Hands out the provider's context as the base type.</summary>
-internal sealed class ProviderDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<RewardPortalDbContext>
+/// <summary>Hands out the provider's pooled contexts as the base type, and new ones for <see cref="DbContextFactories.CreateUnpooledDbContext"/>.</summary>
+internal sealed class ProviderDbContextFactory<TContext>(IDbContextFactory<TContext> pool, Func<TContext> createUnpooled)
+    : IDbContextFactory<RewardPortalDbContext>, IUnpooledDbContexts
     where TContext : RewardPortalDbContext
 {
-    public RewardPortalDbContext CreateDbContext() => inner.CreateDbContext();
+    public RewardPortalDbContext CreateDbContext() => pool.CreateDbContext();
 
     public async Task<RewardPortalDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
-        await inner.CreateDbContextAsync(cancellationToken);
+        await pool.CreateDbContextAsync(cancellationToken);
+
+    public RewardPortalDbContext CreateUnpooled() => createUnpooled();
+}
+
+/// <summary>A context factory that takes its contexts from a pool, and can also make one outside it.</summary>
+public interface IUnpooledDbContexts
+{
+    RewardPortalDbContext CreateUnpooled();
+}
+
+public static class DbContextFactories
+{
+    /// <summary>
+    /// A context made new rather than taken from a pool, for owners that give it a connection of their own
+    /// (<see cref="WriteTransactions"/> and the delivery engine): a pooled context keeps that connection when it goes
+    /// back to the pool, and would hand it to its next user.
+    /// </summary>
+    public static RewardPortalDbContext CreateUnpooledDbContext(this IDbContextFactory<RewardPortalDbContext> factory) =>
+        factory is IUnpooledDbContexts unpooled ? unpooled.CreateUnpooled() : factory.CreateDbContext();
 }

@@ -8,7 +8,7 @@ namespace RewardPortal.Core.Data;
 /// </summary>
 public sealed class WriteTimings
 {
-    private long queuedAt = Stopwatch.GetTimestamp();
+    private long queuedAt;
     private long startedAt;
     private long ranUntil;
     private long committedAt;

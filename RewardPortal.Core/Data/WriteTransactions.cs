@@ -14,6 +14,8 @@ namespace RewardPortal.Core.Data;
 /// everything queued so far in one transaction, each piece inside its own savepoint (one that fails rolls back alone):
 /// one commit, and one fsync, for all of them. This is group commit as database servers do it, with the same durability
 /// as a commit each; the busier it gets, the larger the batches. The loop takes its turns at the <see cref="SqliteWriteGate"/>.</para>
+/// <para>A piece that fails is rolled back whole (its savepoint, or its transaction), so EF's own savepoint around each
+/// SaveChanges is turned off: two statements fewer per SaveChanges, and on PostgreSQL two round trips.</para>
 /// </summary>
 public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> dbFactory, SqliteWriteGate gate) : IAsyncDisposable, IDisposable
 {
@@ -78,6 +80,7 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
     {
         timings?.Start();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var result = await work(db, cancellationToken);
         timings?.Ran();
@@ -90,12 +93,18 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
     private async Task RunBatchAsync(List<IQueued> batch)
     {
         var saved = new List<IQueued>(batch.Count);
+        var failed = new List<(IQueued Piece, Exception Reason)>();
         try
         {
             await using var connection = new SqliteConnection(sqliteConnectionString);
             await connection.OpenAsync(CancellationToken.None);
             SqliteBusyWait.Apply(connection);
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(CancellationToken.None);
+            // One context for the batch, emptied before each piece: setting one up costs more than a piece's statements.
+            await using var db = dbFactory.CreateUnpooledDbContext();
+            db.Database.SetDbConnection(connection, contextOwnsConnection: false);
+            db.Database.AutoSavepointsEnabled = false;
+            await db.Database.UseTransactionAsync(transaction, CancellationToken.None);
             foreach (var piece in batch)
             {
                 if (piece.CancellationToken.IsCancellationRequested)
@@ -103,10 +112,11 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
                     piece.Cancel();
                     continue;
                 }
+                db.ChangeTracker.Clear();
                 await transaction.SaveAsync(Savepoint, CancellationToken.None);
                 try
                 {
-                    await piece.RunAsync(dbFactory, connection, transaction);
+                    await piece.RunAsync(db);
                     await transaction.ReleaseAsync(Savepoint, CancellationToken.None);
                     saved.Add(piece);
                 }
@@ -115,18 +125,24 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
                     // If SQLite gave the whole transaction up (a full disk, say), this throws too: the batch fails below.
                     await transaction.RollbackAsync(Savepoint, CancellationToken.None);
                     await transaction.ReleaseAsync(Savepoint, CancellationToken.None);
-                    piece.Fail(e);
+                    failed.Add((piece, e));
                 }
             }
             await transaction.CommitAsync(CancellationToken.None);
         }
         catch (Exception e)
         {
-            // Nothing of this batch was committed: every piece not yet answered fails with the reason.
+            // Nothing of this batch was committed: a piece that failed on its own is told why, every other one this reason.
+            foreach (var (piece, reason) in failed)
+                piece.Fail(reason);
             foreach (var piece in batch)
                 piece.Fail(e);
             return;
         }
+        // A piece that failed is answered after the commit too, so that what it lost to (a redemption with the same
+        // idempotency key earlier in this batch, say) can be read by the time it hears.
+        foreach (var (piece, reason) in failed)
+            piece.Fail(reason);
         foreach (var piece in saved)
             piece.Complete();
     }
@@ -144,7 +160,7 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
     private interface IQueued
     {
         CancellationToken CancellationToken { get; }
-        Task RunAsync(IDbContextFactory<RewardPortalDbContext> dbFactory, SqliteConnection connection, SqliteTransaction transaction);
+        Task RunAsync(RewardPortalDbContext db);
         void Complete();
         void Fail(Exception exception);
         void Cancel();
@@ -161,12 +177,9 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
         public TaskCompletionSource<T> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public CancellationToken CancellationToken => cancellationToken;
 
-        public async Task RunAsync(IDbContextFactory<RewardPortalDbContext> dbFactory, SqliteConnection connection, SqliteTransaction transaction)
+        public async Task RunAsync(RewardPortalDbContext db)
         {
             timings?.Start();
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            db.Database.SetDbConnection(connection, contextOwnsConnection: false);
-            await db.Database.UseTransactionAsync(transaction, cancellationToken);
             // Set even when null: the writer loop's flow would otherwise keep the previous piece's span.
             Activity.Current = caller;
             result = await work(db, cancellationToken);

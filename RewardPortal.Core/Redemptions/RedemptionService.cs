@@ -96,7 +96,7 @@ public sealed class RedemptionService(
         }
         catch (DbUpdateException) when (idempotency is not null)
         {
-            // Two requests with one key raced in separate transactions (PostgreSQL); the unique index let one win. Answer with the winner.
+            // Two requests with one key raced past the plan's look-up; the unique index let one win. Answer with the winner.
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var winner = await FindReplayAsync(db, idempotency, cancellationToken);
             return new RedeemResult(winner ?? throw new InvalidOperationException("A redemption failed to save."), Replayed: true);
@@ -134,9 +134,8 @@ public sealed class RedemptionService(
     private async Task<RedeemResult> RedeemOnceAsync(RewardPortalDbContext db, RedemptionPlan plan, string actor, CancellationToken cancellationToken)
     {
         var (reward, participant) = (plan.Reward, plan.Participant);
-        // Looked up again inside the transaction: a retry may have been committed (or queued in the same batch) meanwhile.
-        if (plan.Idempotency is not null && await FindReplayAsync(db, plan.Idempotency, cancellationToken) is { } earlier)
-            return new RedeemResult(earlier, Replayed: true);
+        // A retry committed since the plan (or earlier in the same batch) is not looked for again here: its key's unique
+        // index refuses this insert, and the caller answers with the one that won.
 
         // Microseconds, as PostgreSQL keeps them: the answer built from these values matches the row read back later.
         var now = clock.GetUtcNow().UtcDateTime;

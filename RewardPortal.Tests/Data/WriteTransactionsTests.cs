@@ -72,6 +72,28 @@ public sealed class WriteTransactionsTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task APieceThatFailsIsToldOnlyOnceTheRestOfItsBatchIsCommitted()
+    {
+        // A first piece holds the writer, so that the next two wait and run in one batch.
+        var (running, release) = (new TaskCompletionSource(), new TaskCompletionSource());
+        var holder = transactions.RunAsync(async (_, _) =>
+        {
+            running.SetResult();
+            await release.Task;
+            return 0;
+        });
+        await running.Task;
+        var first = AuditAsync("probe.first");
+        var second = AuditAsync("probe.second", fail: true);
+        release.SetResult();
+
+        // What the failed one lost to (an idempotency key's first use, say) is there to be read when it hears.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => second);
+        Assert.Equal(["probe.first"], await ActionsAsync());
+        await Task.WhenAll(holder, first);
+    }
+
+    [Fact]
     public async Task ACancelledCallerWritesNothing()
     {
         await AuditAsync("before");

@@ -1,9 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Common;
-using RewardPortal.Core.Data;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Participants;
 
@@ -51,13 +49,8 @@ internal static class ParticipantsApi
         return TypedResults.Created($"/api/v1/participants/{participant.Id}", ParticipantPayload.Of(participant));
     }
 
-    public static async Task<Ok<ParticipantPayload>> GetAsync(long id, IDbContextFactory<RewardPortalDbContext> dbFactory, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var participant = await db.Participants.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken)
-            ?? throw PortalException.NotFound("The participant");
-        return TypedResults.Ok(ParticipantPayload.Of(participant));
-    }
+    public static async Task<Ok<ParticipantPayload>> GetAsync(long id, ParticipantQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ParticipantPayload.Of(await queries.GetAsync(id, cancellationToken)));
 
     public static async Task<Created<LedgerEntryPayload>> CreditAsync(
         long id, CreditRequest request, ParticipantService participants, ClaimsPrincipal user, CancellationToken cancellationToken)

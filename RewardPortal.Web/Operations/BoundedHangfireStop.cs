@@ -1,3 +1,5 @@
+using RewardPortal.Core.Common;
+
 namespace RewardPortal.Web.Operations;
 
 /// <summary>
@@ -15,14 +17,8 @@ public sealed class BoundedHangfireStop(IHostedService server, ILogger<BoundedHa
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            await server.StopAsync(cancellationToken).WaitAsync(bound, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
+        if (!await BoundedStop.WithinAsync(server.StopAsync(cancellationToken), bound))
             logger.LogWarning("Hangfire's server did not report its stop within {Bound}; the app stops without waiting for it.", bound);
-        }
     }
 
     public void Dispose() => (server as IDisposable)?.Dispose();

@@ -35,7 +35,8 @@ internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> db
     {
         if (context is not null)
             return context;
-        var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // Made new, not pooled: on SQLite it is given the loop's own connection.
+        var db = dbFactory.CreateUnpooledDbContext();
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         if (db.Database.IsSqlite())
         {

@@ -1,0 +1,75 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using RewardPortal.Core;
+using RewardPortal.Core.Auditing;
+using RewardPortal.Core.Data;
+using RewardPortal.Tests.Infrastructure;
+
+namespace RewardPortal.Tests.Data;
+
+/// <summary>The app's contexts come from a pool: one comes back as a new one would be, and no borrowed connection goes into it.</summary>
+public sealed class PooledContextsTests : IAsyncDisposable
+{
+    private readonly SqliteTestDatabase database = new();
+    private readonly ServiceProvider services;
+
+    public PooledContextsTests()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:RewardPortal"] = $"Data Source={database.Directory.File("test.db")}",
+            ["Email:PickupDirectory"] = database.Directory.File("pickup"),
+        }).Build();
+        services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging()
+            .AddRewardPortalCore(configuration, database.Directory.Path).BuildServiceProvider();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await services.DisposeAsync();
+        database.Dispose();
+    }
+
+    [Fact]
+    public async Task AContextBackFromThePoolHasItsSettingsAsNew()
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<RewardPortalDbContext>>();
+        var first = await factory.CreateDbContextAsync();
+        (first.Database.AutoSavepointsEnabled, first.ChangeTracker.AutoDetectChangesEnabled) = (false, false);
+        first.Audit("test", "probe", "Probe", null);
+        await first.DisposeAsync();
+
+        await using var again = await factory.CreateDbContextAsync();
+
+        Assert.Same(first, again);
+        Assert.True(again.Database.AutoSavepointsEnabled);
+        Assert.True(again.ChangeTracker.AutoDetectChangesEnabled);
+        Assert.Empty(again.ChangeTracker.Entries());
+    }
+
+    [Fact]
+    public async Task TheWriterGivesItsConnectionOnlyToContextsOutsideThePool()
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<RewardPortalDbContext>>();
+        var transactions = services.GetRequiredService<WriteTransactions>();
+        var writers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => transactions.RunAsync(async (db, ct) =>
+        {
+            db.Audit("test", $"probe.{i}", "Probe", null);
+            await db.SaveChangesAsync(ct);
+            return db;
+        }))));
+
+        // None of the writer's contexts is in the pool, so each pooled one reads through a connection of its own (the
+        // writer's was closed with its batch).
+        var pooled = new List<RewardPortalDbContext>();
+        for (var i = 0; i < 20; i++)
+            pooled.Add(await factory.CreateDbContextAsync());
+        Assert.All(pooled, db => Assert.DoesNotContain(writers, w => ReferenceEquals(w, db)));
+        foreach (var db in pooled)
+        {
+            Assert.Equal(20, await db.AuditEntries.CountAsync(a => a.Action.StartsWith("probe.")));
+            await db.DisposeAsync();
+        }
+    }
+}
