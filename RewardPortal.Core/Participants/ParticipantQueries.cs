@@ -49,6 +49,15 @@ public sealed class ParticipantQueries(IDbContextFactory<RewardPortalDbContext> 
         return await byId(db, id, cancellationToken) ?? throw PortalException.NotFound("The participant");
     }
 
+    /// <summary>The names of these campaigns (for the ledger's Campaign column): none asked, no query.</summary>
+    public async Task<Dictionary<long, string>> CampaignNamesAsync(IReadOnlyCollection<long> campaignIds, CancellationToken cancellationToken = default)
+    {
+        if (campaignIds.Count == 0)
+            return [];
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Campaigns.AsNoTracking().Where(c => campaignIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
+    }
+
     /// <summary>A participant's ledger, newest first, from the (ParticipantId, Id) index.</summary>
     public async Task<Page<LedgerEntry>> LedgerAsync(long participantId, int page, int pageSize, CancellationToken cancellationToken = default)
     {

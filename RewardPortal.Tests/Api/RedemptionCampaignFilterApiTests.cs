@@ -1,10 +1,14 @@
 using System.Net;
+using RewardPortal.Core.Events;
+using RewardPortal.Core.Notifications;
+using RewardPortal.Core.Notifications.Management;
+using RewardPortal.Core.Rewards;
 using RewardPortal.Tests.Campaigns;
 using RewardPortal.Tests.Infrastructure;
 
 namespace RewardPortal.Tests.Api;
 
-/// <summary>campaignId on GET /redemptions and its CSV export: the redemptions of rewards limited to that campaign.</summary>
+/// <summary>campaignId on GET /redemptions, its CSV export and GET /deliveries: what belongs to that campaign.</summary>
 [Collection(HostedAppCollection.Name)]
 public sealed class RedemptionCampaignFilterApiTests : IDisposable
 {
@@ -39,7 +43,29 @@ public sealed class RedemptionCampaignFilterApiTests : IDisposable
         Assert.Contains(",Loyal mug,", exported[2]);
     }
 
+    [Fact]
+    public async Task TheDeliveryLogKeepsTheDeliveriesOfTheCampaignsEvents()
+    {
+        var spring = await factory.CreateCampaignAsync("Spring referral push");
+        var ada = await factory.RichParticipantAsync("Ada Lovelace");
+        await factory.JoinAsync(spring, ada);
+        // An email to the participant: no webhook receiver needed, and every reward's redemptions go to it.
+        await factory.WithServiceAsync<CreatedNotification, NotificationService>(s => s.CreateAsync(
+            new NotificationInput("Receipts", NotificationChannel.Email, [EventTypes.RedemptionRequested], [RewardType.Custom], [], null, true,
+                NotifyParticipant: true),
+            CampaignScene.Actor, isOwner: true));
+        await factory.RedeemThroughServiceAsync(ada, await factory.CreateCampaignRewardAsync("Spring tote bag", [spring], []));
+        await factory.RedeemThroughServiceAsync(ada, await factory.CreateCampaignRewardAsync("Water bottle", [], []));
+
+        var all = (await (await api.GetAsync("/api/v1/deliveries")).JsonAsync())["data"]!.AsArray();
+        var inSpring = (await (await api.GetAsync($"/api/v1/deliveries?campaignId={spring.Id}")).JsonAsync())["data"]!.AsArray();
+
+        Assert.Equal(2, all.Count);
+        Assert.Equal([(long)all[0]!["id"]!], inSpring.Select(d => (long)d!["id"]!));
+    }
+
     [Theory]
+    [InlineData("/api/v1/deliveries?campaignId=999")]
     [InlineData("/api/v1/redemptions?campaignId=999")]
     [InlineData("/api/v1/redemptions?campaignId=spring")]
     [InlineData("/api/v1/redemptions/export?campaignId=999")]

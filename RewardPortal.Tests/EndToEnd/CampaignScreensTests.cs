@@ -32,6 +32,11 @@ public sealed class CampaignScreensTests
             await Assertions.Expect(page.GetByTestId("members")).ToContainTextAsync("Grace Hopper");
             await Assertions.Expect(page.GetByTestId("campaign-rewards")).ToContainTextAsync("Spring tote bag");
             await BrowserSession.ScreenshotAsync(page, "campaign-detail" + suffix);
+            // Its redemptions: the queue, filtered to the campaign.
+            await page.GetByTestId("campaign-redemptions").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("campaign-filter")).ToHaveValueAsync("Spring referral push");
+            await Assertions.Expect(page.GetByTestId("export-csv")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("campaignId="));
+            await BrowserSession.ScreenshotAsync(page, "campaign-redemptions" + suffix);
 
             await Ui.GotoAsync(page, "/settings/notifications");
             await page.GetByTestId("add-notification").ClickAsync();

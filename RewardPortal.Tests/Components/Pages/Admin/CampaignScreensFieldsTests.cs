@@ -10,6 +10,7 @@ using RewardPortal.Core.Redemptions;
 using RewardPortal.Core.Rewards;
 using RewardPortal.Tests.Infrastructure;
 using RewardPortal.Web.Components.Pages.Admin;
+using RewardPortal.Web.Components.Pages.Campaigns;
 using RewardPortal.Web.Components.Pages.Rewards;
 using DeliveriesPage = RewardPortal.Web.Components.Pages.Admin.Deliveries;
 using QueuePage = RewardPortal.Web.Components.Pages.Admin.Redemptions;
@@ -134,6 +135,38 @@ public sealed class CampaignScreensFieldsTests : AdminComponentTest
         var loyaltyRedemption = await db.Redemptions.Where(r => r.RewardId == mug).Select(r => r.Id).SingleAsync();
         Assert.Equal([$"#{loyaltyRedemption}"], page.FindAll("[data-testid=delivery-redemption]").Select(l => l.TextContent));
         Assert.Contains(EventTypes.PointsAwarded, page.Find("[data-testid=deliveries]").TextContent);
+    }
+
+    [Fact]
+    public async Task TheLedgerNamesTheCampaignACreditWasAwardedIn()
+    {
+        var participants = Services.GetRequiredService<ParticipantService>();
+        var ada = await participants.CreateAsync(new NewParticipant { Name = "Ada Lovelace", Email = "ada@example.com" }, ActorEmail);
+        await participants.AdjustBalanceAsync(ada.Id, Currency.Points, 100, "Opening", ActorEmail);
+        await participants.AdjustBalanceAsync(ada.Id, Currency.Points, 10, "Referral", ActorEmail, loyalty.Id);
+
+        var grid = Render<LedgerGrid>(p => p.Add(g => g.ParticipantId, ada.Id));
+
+        grid.WaitForAssertion(() => Assert.Equal(["Loyalty programme", ""], grid.FindAll("[data-testid=ledger-campaign]").Select(c => c.TextContent)));
+    }
+
+    [Fact]
+    public async Task ACampaignsPageLinksToItsQueueAndItsDeliveriesWhichOpenFiltered()
+    {
+        await RedeemOneInEachCampaignAsync();
+        var campaignPage = Render<CampaignDetailPage>(p => p.Add(c => c.Id, spring.Id));
+        campaignPage.WaitForElement("[data-testid=campaign-redemptions]");
+        var redemptionsLink = campaignPage.Find("[data-testid=campaign-redemptions]").GetAttribute("href")!;
+        var deliveriesLink = campaignPage.Find("[data-testid=campaign-deliveries]").GetAttribute("href")!;
+        Assert.Equal(($"/admin/redemptions?campaignId={spring.Id}", $"/admin/deliveries?campaignId={spring.Id}"), (redemptionsLink, deliveriesLink));
+
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        navigation.NavigateTo(redemptionsLink);
+        var queue = Render<QueuePage>();
+        queue.WaitForAssertion(() => Assert.Equal(["Spring tote bag"], queue.FindAll("[data-testid=queue] tbody tr").Select(r => r.Children[2].TextContent)));
+        navigation.NavigateTo(deliveriesLink);
+        var deliveries = Render<DeliveriesPage>();
+        deliveries.WaitForAssertion(() => Assert.Single(deliveries.FindAll("[data-testid=delivery-to]")));
     }
 
     /// <summary>
