@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using RewardPortal.Core;
 using RewardPortal.Core.Auditing;
 using RewardPortal.Core.Data;
+using RewardPortal.Core.Deliveries.Engine;
 using RewardPortal.Tests.Infrastructure;
 
 namespace RewardPortal.Tests.Data;
@@ -71,5 +73,19 @@ public sealed class PooledContextsTests : IAsyncDisposable
             Assert.Equal(20, await db.AuditEntries.CountAsync(a => a.Action.StartsWith("probe.")));
             await db.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task TheEnginesContextWithItsOwnConnectionIsNotPooled()
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<RewardPortalDbContext>>();
+        RewardPortalDbContext enginesContext;
+        await using (var engine = new EngineDatabase(factory, new SqliteWriteGate(), NullLogger.Instance))
+            enginesContext = await engine.ContextAsync(CancellationToken.None);
+
+        // The engine's connection was closed with it; a context from the pool reads through one of its own.
+        await using var pooled = await factory.CreateDbContextAsync();
+        Assert.NotSame(enginesContext, pooled);
+        Assert.Equal(0, await pooled.AuditEntries.CountAsync());
     }
 }
