@@ -107,8 +107,8 @@ public static class CoreServiceCollectionExtensions
             var dataSource = new SqliteConnectionStringBuilder(sqlite).DataSource;
             var dataFolder = Path.IsPathRooted(dataSource) ? Path.GetDirectoryName(dataSource)! : Path.Combine(contentRoot, "App_Data");
             services.AddMasterKey(configuration, contentRoot, dataFolder);
-            services.AddPooledDbContextFactory<SqliteRewardPortalDbContext>((sp, o) =>
-                o.UseSqlite(sqlite).AddInterceptors(new SqliteBusyWaitInterceptor()).UseSecretProtection(sp.GetRequiredService<SecretCipher>()));
+            services.AddPooledDbContextFactory<SqliteRewardPortalDbContext>((sp, o) => PlainSqliteConnection.Use(o.UseSqlite(sqlite))
+                .AddInterceptors(new SqliteBusyWaitInterceptor()).UseSecretProtection(sp.GetRequiredService<SecretCipher>()));
             services.AddProviderContexts<SqliteRewardPortalDbContext>(options => new SqliteRewardPortalDbContext(options));
         }
     }

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,10 @@ using RewardPortal.Tests.Infrastructure;
 
 namespace RewardPortal.Tests.Data;
 
-/// <summary>The app's contexts come from a pool: one comes back as a new one would be, and no borrowed connection goes into it.</summary>
+/// <summary>
+/// The app's contexts come from a pool: one comes back as a new one would be, and no borrowed connection goes into it.
+/// Their SQLite connections are plain, without EF's helper functions.
+/// </summary>
 public sealed class PooledContextsTests : IAsyncDisposable
 {
     private readonly SqliteTestDatabase database = new();
@@ -87,5 +91,29 @@ public sealed class PooledContextsTests : IAsyncDisposable
         await using var pooled = await factory.CreateDbContextAsync();
         Assert.NotSame(enginesContext, pooled);
         Assert.Equal(0, await pooled.AuditEntries.CountAsync());
+    }
+
+    [Fact]
+    public async Task AppConnectionsCarryNoneOfEfsSqliteHelperFunctions()
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<RewardPortalDbContext>>().CreateDbContextAsync();
+
+        // Registering them on every open and removing them on every close cost a fifth of a short read.
+        var missing = await Assert.ThrowsAsync<SqliteException>(() => db.Database.SqlQueryRaw<long>("SELECT ef_mod(7, 2) AS \"Value\"").ToListAsync());
+        Assert.Contains("no such function", missing.Message);
+        Assert.Equal(0, await db.Participants.CountAsync());
+    }
+
+    [Fact]
+    public void TheModelHasNoDecimalColumnForEfsSqliteHelperFunctionsToBeNeededFor()
+    {
+        using var db = database.CreateDbContext();
+
+        // EF's SQLite provider does decimal arithmetic and comparison through functions the app's connections do not
+        // register (PlainSqliteConnection): money is kept in minor units, as whole numbers.
+        var decimals = db.Model.GetEntityTypes().SelectMany(e => e.GetProperties())
+            .Where(p => Nullable.GetUnderlyingType(p.ClrType) == typeof(decimal) || p.ClrType == typeof(decimal))
+            .Select(p => $"{p.DeclaringType.DisplayName()}.{p.Name}");
+        Assert.Empty(decimals);
     }
 }
