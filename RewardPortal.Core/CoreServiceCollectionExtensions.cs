@@ -97,8 +97,9 @@ public static class CoreServiceCollectionExtensions
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:RewardPortal is empty.");
             services.AddMasterKey(configuration, contentRoot, Path.Combine(contentRoot, "App_Data"));
+            var tuned = PostgresConnectionString.Tuned(connectionString);
             services.AddPooledDbContextFactory<PostgresRewardPortalDbContext>(
-                (sp, o) => o.UseNpgsql(connectionString).UseSecretProtection(sp.GetRequiredService<SecretCipher>()));
+                (sp, o) => o.UseNpgsql(tuned).UseSecretProtection(sp.GetRequiredService<SecretCipher>()));
             services.AddProviderContexts<PostgresRewardPortalDbContext>(options => new PostgresRewardPortalDbContext(options));
         }
         else
