@@ -3,7 +3,7 @@ using System.Globalization;
 using RewardPortal.Bench;
 using RewardPortal.Core.Notifications;
 
-// dotnet run -c Release --project bench/RewardPortal.Bench -- [all|webhooks|postgres|retries|latency|redeem|email|drain|api|admin-scale]
+// dotnet run -c Release --project bench/RewardPortal.Bench -- [all|webhooks|postgres|postgres-latency|retries|latency|redeem|email|drain|api|admin-scale]
 //     [--participants N] [--count N] [--concurrency N] [--rate N] [--seconds N] [--warmup N] [--emails N] [--rounds N] [--retries N] [--windows]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 int Option(string name, int fallback) =>
@@ -61,19 +61,14 @@ try
                 $"| engine drains {options.Count:N0} pending deliveries on PostgreSQL, {nodes} node(s) ({DrainFigures(warm)}) | {warm.Rate:N0}/s, "
                     + $"{warm.Rate / raw:P0} of raw |");
         }
-        // Commit to arrival: redemptions and sends on one node, then redemptions on a Web node and sends on a Worker,
-        // which hears of each commit only through the database (LISTEN/NOTIFY).
-        foreach (var crossNode in new[] { false, true })
-        {
-            var database = server.CreateDatabase();
-            await using var worker = await Engine.StartAsync(directory, options, postgres: database);
-            await using var web = crossNode ? await Engine.StartAsync(directory, options, postgres: database, sends: false) : null;
-            var run = await Scenarios.LatencyAsync(web ?? worker, receiver, options);
-            Console.WriteLine($"| PostgreSQL, {(crossNode ? "committed on a Web node, sent by a Worker" : "one node")}: "
-                + $"commit -> arrival at {run.AchievedRate:N0} redemptions/s "
-                + $"over {options.Seconds} s ({run.FromCommit.Length:N0} webhooks) | {LatencyFigures(run.FromCommit)} |");
-        }
+        await PostgresLatencyAsync(server);
         await RetriesAsync(server);
+    }
+    if (scenario == "postgres-latency")
+    {
+        await using var server = await PostgresServer.StartAsync(durable: true)
+            ?? throw new InvalidOperationException($"PostgreSQL is not installed: {PostgresServer.InstallHint}");
+        await PostgresLatencyAsync(server);
     }
     if (scenario == "retries")
     {
@@ -142,6 +137,36 @@ try
             var rate = await Scenarios.EmailDrainAsync(engine, smtp, options.Emails);
             Console.WriteLine($"| raw MailKit bursts of 100 on one connection -> aiosmtpd | {raw:N0}/s |");
             Console.WriteLine($"| engine drains {options.Emails:N0} pending email deliveries -> aiosmtpd | {rate:N0}/s |");
+        }
+    }
+
+    // Commit to arrival: redemptions and sends on one node; redemptions on a Web node and sends on a Worker, which hears
+    // of each commit only through the database (LISTEN/NOTIFY), both in the bench's process; and the Worker as operators
+    // run it, RewardPortal.Web with Node:Role=Worker in a process of its own, so that its engine does not wait in the
+    // bench's thread pool behind the Web node's redemptions.
+    async Task PostgresLatencyAsync(PostgresServer server)
+    {
+        string[] layouts = ["one node", "committed on a Web node, sent by a Worker, one process", "committed on a Web node, sent by a Worker process"];
+        foreach (var nodes in layouts)
+        {
+            var database = server.CreateDatabase();
+            var keyFile = new Dictionary<string, string?> { ["DataProtection:KeyFile"] = Path.Combine(directory, "master.key") };
+            var oneNode = nodes == "one node";
+            var workerProcess = nodes.EndsWith("process");
+            await using var engine = await Engine.StartAsync(directory, options, keyFile, database, sends: oneNode);
+            await using var worker = oneNode ? null : workerProcess
+                ? await WebApp.StartAsync(directory, new Dictionary<string, string>
+                {
+                    ["Database__Provider"] = "Postgres", ["ConnectionStrings__RewardPortal"] = database, ["Node__Role"] = "Worker",
+                    ["Webhooks__AllowPrivateNetworks"] = "true", ["Webhooks__MaxConcurrency"] = options.Concurrency.ToString(),
+                    ["Webhooks__MaxConcurrencyPerEndpoint"] = options.Concurrency.ToString(),
+                })
+                : (IAsyncDisposable)await Engine.StartAsync(directory, options, keyFile, database);
+            var run = await Scenarios.LatencyAsync(engine, receiver, options);
+            Console.WriteLine($"| PostgreSQL, {nodes}: commit -> arrival at {run.AchievedRate:N0} redemptions/s "
+                + $"over {options.Seconds} s ({run.FromCommit.Length:N0} webhooks) | {LatencyFigures(run.FromCommit)} |");
+            Console.WriteLine($"| the same: request -> arrival | {LatencyFigures(run.FromRequest)}; average RedeemAsync call "
+                + $"{run.AverageRedeemCall.TotalMilliseconds:0.0} ms |");
         }
     }
 
