@@ -24,4 +24,16 @@ public static class PostgresConnectionString
             .Any(k => k.Replace(" ", "").Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase));
         return given ? connectionString : new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = AutoPrepared }.ConnectionString;
     }
+
+    /// <summary>
+    /// The same database through a pool of its own whose sessions commit without waiting for the disk: for the delivery
+    /// engine's bookkeeping (see <c>EngineDatabase</c>), one round trip a turn fewer than a <c>SET LOCAL</c> in each transaction.
+    /// A session's settings go back to these, not the server's, when the pool resets it.
+    /// </summary>
+    public static string CommittingWithoutWaitingForTheDisk(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.Options = $"{builder.Options} -c synchronous_commit=off".TrimStart();
+        return builder.ConnectionString;
+    }
 }

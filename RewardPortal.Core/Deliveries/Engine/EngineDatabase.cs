@@ -9,7 +9,7 @@ namespace RewardPortal.Core.Deliveries.Engine;
 
 /// <summary>
 /// The dispatcher's own database access. Its bookkeeping (claims, outcomes) commits without waiting for the disk: on
-/// SQLite through a connection of its own with synchronous=NORMAL (WAL), on PostgreSQL with synchronous_commit off.
+/// SQLite through a connection of its own with synchronous=NORMAL (WAL), on PostgreSQL through connections of its own with synchronous_commit off.
 /// A power cut can then at worst forget the last few claims or outcomes, and those deliveries are simply sent again
 /// (at least once, with the same webhook-id); the deliveries themselves were committed durably with their event.
 /// Without this every batch would wait for an fsync, which caps the engine far below the network (docs/benchmarks.md).
@@ -45,6 +45,7 @@ internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> db
         }
         else
         {
+            db.Database.SetConnectionString(PostgresConnectionString.CommittingWithoutWaitingForTheDisk(db.Database.GetConnectionString()!));
             Queries = new PostgresEngineQueries(db);
         }
         return context = db;
@@ -67,13 +68,8 @@ internal sealed class EngineDatabase(IDbContextFactory<RewardPortalDbContext> db
     /// <summary>On SQLite, waits for this process's other writers to finish (see <see cref="SqliteWriteGate"/>).</summary>
     public async Task<SqliteWriteGate.Turn> EnterWriteAsync() => sqlite is null ? default : await gate.EnterAsync();
 
-    public async Task<IDbContextTransaction> BeginTransactionAsync(RewardPortalDbContext db, CancellationToken cancellationToken)
-    {
-        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (db.Database.IsNpgsql())
-            await db.Database.ExecuteSqlRawAsync("SET LOCAL synchronous_commit TO OFF", cancellationToken);
-        return transaction;
-    }
+    public Task<IDbContextTransaction> BeginTransactionAsync(RewardPortalDbContext db, CancellationToken cancellationToken) =>
+        db.Database.BeginTransactionAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
