@@ -169,6 +169,23 @@ public sealed class CampaignScreensFieldsTests : AdminComponentTest
         deliveries.WaitForAssertion(() => Assert.Single(deliveries.FindAll("[data-testid=delivery-to]")));
     }
 
+    [Fact]
+    public async Task ACampaignChosenOnTheQueueOutlivesARenderFromAbove()
+    {
+        await RedeemOneInEachCampaignAsync();
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo($"/admin/redemptions?campaignId={spring.Id}");
+        var queue = Render<QueuePage>();
+        queue.WaitForAssertion(() => Assert.Equal(["Spring tote bag"], queue.FindAll("[data-testid=queue] tbody tr").Select(r => r.Children[2].TextContent)));
+
+        var campaign = queue.FindComponent<RewardPortal.Web.Components.Shared.CampaignSelect>();
+        await queue.InvokeAsync(() => campaign.Instance.ValueChanged.InvokeAsync(loyalty.Id));
+        queue.Render();
+
+        // The link still says spring; the page says loyalty, and keeps saying it.
+        queue.WaitForAssertion(() => Assert.Equal(["Loyal mug"], queue.FindAll("[data-testid=queue] tbody tr").Select(r => r.Children[2].TextContent)));
+        Assert.Contains($"campaignId={loyalty.Id}", queue.Find("[data-testid=export-csv]").GetAttribute("href"));
+    }
+
     /// <summary>
     /// A member of both campaigns redeems a reward of each and an unrestricted one; a webhook on all three rewards and on
     /// points awarded, created after the opening credit, has one delivery per redemption.
