@@ -30,11 +30,12 @@ public sealed class RewardImageTests
             await Assertions.Expect(image).ToBeVisibleAsync();
             await page.WaitForFunctionAsync("() => [...document.querySelectorAll('img.reward-card__image')].every(i => i.complete && i.naturalWidth > 0)");
             // Waited for rather than read once: when the circuit starts it re-renders the cards, and a card's new image
-            // has no box until it is laid out.
-            await page.WaitForFunctionAsync(
+            // has no box until it is laid out. The height is the one the wait saw: a second read could meet a card
+            // re-rendered meanwhile.
+            var laidOut = await page.WaitForFunctionAsync(
                 "() => { const i = document.querySelector('[data-testid=reward-card] img.reward-card__image'); "
-                    + "return i && Math.abs(i.getBoundingClientRect().height - 140) < 1; }");
-            Assert.Equal(140, await image.EvaluateAsync<double>("i => i.getBoundingClientRect().height"), 1);
+                    + "const height = i ? i.getBoundingClientRect().height : 0; return Math.abs(height - 140) < 1 ? height : null; }");
+            Assert.Equal(140, await laidOut.JsonValueAsync<double>(), 1);
             await BrowserSession.ScreenshotAsync(page, phone ? "portal-redeem-image-phone" : "portal-redeem-image");
         }
     }
