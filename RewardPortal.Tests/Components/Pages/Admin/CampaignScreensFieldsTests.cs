@@ -186,6 +186,21 @@ public sealed class CampaignScreensFieldsTests : AdminComponentTest
         Assert.Contains($"campaignId={loyalty.Id}", queue.Find("[data-testid=export-csv]").GetAttribute("href"));
     }
 
+    [Fact]
+    public async Task ACampaignChosenOnTheDeliveriesPageOutlivesARenderFromAbove()
+    {
+        await RedeemOneInEachCampaignAsync();
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo($"/admin/deliveries?campaignId={spring.Id}");
+        var deliveries = Render<DeliveriesPage>();
+        deliveries.WaitForAssertion(() => Assert.Single(deliveries.FindAll("[data-testid=delivery-to]")));
+
+        var campaign = deliveries.FindComponent<RewardPortal.Web.Components.Shared.CampaignSelect>();
+        await deliveries.InvokeAsync(() => campaign.Instance.ValueChanged.InvokeAsync(loyalty.Id));
+        deliveries.Render();
+
+        Assert.Equal(loyalty.Id, deliveries.FindComponent<RewardPortal.Web.Components.Shared.CampaignSelect>().Instance.Value);
+    }
+
     /// <summary>
     /// A member of both campaigns redeems a reward of each and an unrestricted one; a webhook on all three rewards and on
     /// points awarded, created after the opening credit, has one delivery per redemption.
