@@ -65,13 +65,22 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
     private async Task WriteLoopAsync()
     {
         var batch = new List<IQueued>(MaxBatch);
-        while (await queue.Reader.WaitToReadAsync())
+        // One connection for as long as it serves, so that the statements it has prepared are kept (PreparedStatements).
+        WriterConnection? connection = null;
+        try
         {
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var next))
-                batch.Add(next);
-            using (await gate.EnterAsync())
-                await RunBatchAsync(batch);
-            batch.Clear();
+            while (await queue.Reader.WaitToReadAsync())
+            {
+                while (batch.Count < MaxBatch && queue.Reader.TryRead(out var next))
+                    batch.Add(next);
+                using (await gate.EnterAsync())
+                    connection = await RunBatchAsync(batch, connection);
+                batch.Clear();
+            }
+        }
+        finally
+        {
+            connection?.Dispose();
         }
     }
 
@@ -90,15 +99,16 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
     }
 
     /// <summary>Runs the pieces in order in one transaction; each is answered once the commit is done (or failed).</summary>
-    private async Task RunBatchAsync(List<IQueued> batch)
+    /// <param name="writerConnection">The writer's connection, or null to open one.</param>
+    /// <returns>The connection, or null when the batch failed and took it down with it (the next batch opens another).</returns>
+    private async Task<WriterConnection?> RunBatchAsync(List<IQueued> batch, WriterConnection? writerConnection)
     {
         var saved = new List<IQueued>(batch.Count);
         var failed = new List<(IQueued Piece, Exception Reason)>();
         try
         {
-            await using var connection = new SqliteConnection(sqliteConnectionString);
-            await connection.OpenAsync(CancellationToken.None);
-            SqliteBusyWait.Apply(connection);
+            writerConnection ??= await WriterConnection.OpenAsync(sqliteConnectionString!);
+            var connection = writerConnection.Connection;
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(CancellationToken.None);
             // One context for the batch, emptied before each piece: setting one up costs more than a piece's statements.
             await using var db = dbFactory.CreateUnpooledDbContext();
@@ -133,11 +143,12 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
         catch (Exception e)
         {
             // Nothing of this batch was committed: a piece that failed on its own is told why, every other one this reason.
+            writerConnection?.Dispose();
             foreach (var (piece, reason) in failed)
                 piece.Fail(reason);
             foreach (var piece in batch)
                 piece.Fail(e);
-            return;
+            return null;
         }
         // A piece that failed is answered after the commit too, so that what it lost to (a redemption with the same
         // idempotency key earlier in this batch, say) can be read by the time it hears.
@@ -145,6 +156,29 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
             piece.Fail(reason);
         foreach (var piece in saved)
             piece.Complete();
+        return writerConnection;
+    }
+
+    /// <summary>The writer's SQLite connection and the statements prepared on it.</summary>
+    private sealed class WriterConnection(SqliteConnection connection) : IDisposable
+    {
+        private readonly PreparedStatements statements = PreparedStatements.KeepOn(connection);
+
+        public SqliteConnection Connection => connection;
+
+        public static async Task<WriterConnection> OpenAsync(string connectionString)
+        {
+            var connection = new SqliteConnection(connectionString);
+            await connection.OpenAsync(CancellationToken.None);
+            SqliteBusyWait.Apply(connection);
+            return new WriterConnection(connection);
+        }
+
+        public void Dispose()
+        {
+            statements.Dispose();
+            connection.Dispose();
+        }
     }
 
     private async ValueTask<bool> IsSqliteAsync(CancellationToken cancellationToken)

@@ -30,6 +30,24 @@ public sealed class EventRecorder(TimeProvider clock)
         Add(db, type, data, subject, matching);
 
     /// <summary>
+    /// Like <see cref="Record{TData}"/>, but written at once through plain statements (<see cref="RowInsert"/>) rather than
+    /// left to SaveChanges: for the redemption's transaction, which on SQLite every other redemption waits behind.
+    /// </summary>
+    public async Task<OutboxEvent> WriteAsync<TData>(RewardPortalDbContext db, string type, TData data, EventSubject subject,
+        List<Notification> matching, CancellationToken cancellationToken)
+    {
+        var outboxEvent = NewEvent(type, data, subject);
+        await RowInsert.InsertAsync(db, outboxEvent, cancellationToken);
+        foreach (var notification in matching)
+        {
+            var delivery = NewDelivery(notification, outboxEvent.OccurredAt);
+            delivery.EventId = outboxEvent.Id;
+            await RowInsert.InsertAsync(db, delivery, cancellationToken);
+        }
+        return outboxEvent;
+    }
+
+    /// <summary>
     /// Records many events of one type at once (an import): like <see cref="RecordAsync{TData}"/> for each, but the
     /// notifications are matched once per distinct reward rather than once per event.
     /// </summary>
@@ -48,34 +66,38 @@ public sealed class EventRecorder(TimeProvider clock)
 
     private OutboxEvent Add<TData>(RewardPortalDbContext db, string type, TData data, EventSubject subject, List<Notification> matching)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var outboxEvent = new OutboxEvent
-        {
-            Type = type,
-            OccurredAt = now,
-            DataJson = JsonSerializer.Serialize(data, PortalJson.Options),
-            RedemptionId = subject.RedemptionId,
-            ParticipantId = subject.ParticipantId,
-            RewardId = subject.RewardId,
-            RewardType = subject.RewardType,
-            CampaignId = subject.CampaignId,
-            TraceParent = TraceParentToKeep(),
-        };
+        var outboxEvent = NewEvent(type, data, subject);
         db.Events.Add(outboxEvent);
         foreach (var notification in matching)
         {
-            db.Deliveries.Add(new Delivery
-            {
-                Event = outboxEvent,
-                NotificationId = notification.Id,
-                MessageId = NewMessageId(),
-                Status = DeliveryStatus.Pending,
-                NextAttemptAt = now,
-                CreatedAt = now,
-            });
+            var delivery = NewDelivery(notification, outboxEvent.OccurredAt);
+            delivery.Event = outboxEvent;
+            db.Deliveries.Add(delivery);
         }
         return outboxEvent;
     }
+
+    private OutboxEvent NewEvent<TData>(string type, TData data, EventSubject subject) => new()
+    {
+        Type = type,
+        OccurredAt = clock.GetUtcNow().UtcDateTime,
+        DataJson = JsonSerializer.Serialize(data, PortalJson.Options),
+        RedemptionId = subject.RedemptionId,
+        ParticipantId = subject.ParticipantId,
+        RewardId = subject.RewardId,
+        RewardType = subject.RewardType,
+        CampaignId = subject.CampaignId,
+        TraceParent = TraceParentToKeep(),
+    };
+
+    private static Delivery NewDelivery(Notification notification, DateTime now) => new()
+    {
+        NotificationId = notification.Id,
+        MessageId = NewMessageId(),
+        Status = DeliveryStatus.Pending,
+        NextAttemptAt = now,
+        CreatedAt = now,
+    };
 
     /// <summary>
     /// The current span's traceparent when it is recorded (sampled for tracing). ASP.NET Core starts a span for every

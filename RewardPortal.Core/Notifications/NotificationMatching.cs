@@ -18,15 +18,9 @@ internal static class NotificationMatching
         RewardPortalDbContext db, string type, EventSubject subject, CancellationToken cancellationToken,
         NotificationFrequency frequency = NotificationFrequency.EveryTime)
     {
-        var candidates = await db.Notifications.AsNoTracking()
-            .Where(n => n.IsEnabled && !n.IsDeleted && n.Frequency == frequency)
-            .Select(n => new
-            {
-                Notification = n,
-                Assigned = subject.RewardId != null && n.Rewards.Any(r => r.Id == subject.RewardId),
-                CampaignIds = n.Campaigns.Select(c => c.Id).ToList(),
-            })
-            .ToListAsync(cancellationToken);
+        var candidates = new List<Candidate>();
+        await foreach (var candidate in Candidates.For(db)(db, frequency, subject.RewardId).WithCancellation(cancellationToken))
+            candidates.Add(candidate);
         candidates.RemoveAll(c => !c.Notification.EventTypes.Contains(type));
 
         var eventCampaigns = EventTypes.BelongsToCampaign(type) && candidates.Any(c => c.CampaignIds.Count > 0)
@@ -41,6 +35,15 @@ internal static class NotificationMatching
             .Select(c => c.Notification)
             .ToList();
     }
+
+    private sealed record Candidate(Notification Notification, bool Assigned, List<long> CampaignIds);
+
+    // Compiled (CompiledQuery): every redemption asks it, once per event it records.
+    private static readonly CompiledQuery<Func<RewardPortalDbContext, NotificationFrequency, long?, IAsyncEnumerable<Candidate>>> Candidates =
+        new(() => EF.CompileAsyncQuery((RewardPortalDbContext db, NotificationFrequency frequency, long? rewardId) =>
+            db.Notifications.AsNoTracking()
+                .Where(n => n.IsEnabled && !n.IsDeleted && n.Frequency == frequency)
+                .Select(n => new Candidate(n, rewardId != null && n.Rewards.Any(r => r.Id == rewardId), n.Campaigns.Select(c => c.Id).ToList()))));
 
     private static async Task<List<long>> EventCampaignsAsync(RewardPortalDbContext db, string type, EventSubject subject, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -94,12 +95,14 @@ public sealed class RedemptionService(
                 signal.DeliveriesWritten();
             return result;
         }
-        catch (DbUpdateException) when (idempotency is not null)
+        catch (DbException) when (idempotency is not null)
         {
             // Two requests with one key raced past the plan's look-up; the unique index let one win. Answer with the winner.
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var winner = await FindReplayAsync(db, idempotency, cancellationToken);
-            return new RedeemResult(winner ?? throw new InvalidOperationException("A redemption failed to save."), Replayed: true);
+            if (winner is null)
+                throw;
+            return new RedeemResult(winner, Replayed: true);
         }
     }
 
@@ -113,16 +116,16 @@ public sealed class RedemptionService(
     private async Task<RedemptionPlan> PlanAsync(
         RewardPortalDbContext db, RedeemRequest request, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
-        var reward = await db.Rewards.AsNoTracking().FirstOrDefaultAsync(r => r.Id == request.RewardId, cancellationToken);
+        var reward = await RewardById.For(db)(db, request.RewardId, cancellationToken);
         if (reward is null || reward.IsDeleted)
             throw PortalException.NotFound("The reward");
         if (!reward.IsEnabled)
             throw PortalException.Conflict($"{reward.Name} is not available for redemption right now.", RedemptionErrors.RewardUnavailable);
-        var participant = await db.Participants.AsNoTracking().FirstOrDefaultAsync(p => p.Id == request.ParticipantId, cancellationToken)
+        var participant = await ParticipantQueries.ById.For(db)(db, request.ParticipantId, cancellationToken)
             ?? throw PortalException.NotFound("The participant");
         if (participant.IsSuspended)
             throw Suspended();
-        if (!await db.Rewards.Where(r => r.Id == reward.Id).VisibleTo(db, participant.Id).AnyAsync(cancellationToken))
+        if (!await CampaignAccess.IsVisibleAsync(db, reward.Id, participant.Id, cancellationToken))
             throw PortalException.Conflict($"{reward.Name} is only for participants of its campaigns, and this participant is in none of them.",
                 RedemptionErrors.RewardRestricted);
         var subject = new EventSubject(ParticipantId: participant.Id, RewardId: reward.Id, RewardType: reward.Type);
@@ -147,20 +150,22 @@ public sealed class RedemptionService(
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.Stock, r => r.Stock - 1), cancellationToken) == 0)
             throw PortalException.Conflict($"{reward.Name} is out of stock.", RedemptionErrors.OutOfStock);
 
+        // The rows go in through plain statements (RowInsert), not SaveChanges: on SQLite every redemption waits behind this one.
         var redemption = Redemption.Requested(participant.Id, reward, actor, now);
         (redemption.IdempotencyKey, redemption.IdempotencyScope, redemption.RequestHash) =
             (plan.Idempotency?.Key, plan.Idempotency?.Scope, plan.Idempotency?.RequestHash);
-        db.Redemptions.Add(redemption);
-        await db.SaveChangesAsync(cancellationToken);
+        await RowInsert.InsertAsync(db, redemption, cancellationToken);
+        await AddHistoryAsync(db, redemption, redemption.History[0], cancellationToken);
 
-        db.LedgerEntries.Add(new LedgerEntry
+        await RowInsert.InsertAsync(db, new LedgerEntry
         {
             ParticipantId = participant.Id, Currency = reward.CostCurrency, Amount = -reward.Cost,
             BalanceAfter = reward.CostCurrency == Currency.Points ? balances.Points : balances.Cash,
             Kind = LedgerEntryKind.Redemption, Reason = $"Redeemed {reward.Name}", Actor = actor, RedemptionId = redemption.Id, CreatedAt = now,
-        });
+        }, cancellationToken);
         var subject = new EventSubject(redemption.Id, participant.Id, reward.Id, reward.Type);
-        events.Record(db, EventTypes.RedemptionRequested, RedemptionEventData.Of(redemption, participant), subject, plan.OnRequested);
+        await events.WriteAsync(db, EventTypes.RedemptionRequested, RedemptionEventData.Of(redemption, participant), subject, plan.OnRequested,
+            cancellationToken);
 
         if (reward.Type == RewardType.VoucherCode)
         {
@@ -170,16 +175,34 @@ public sealed class RedemptionService(
             redemption.Status = RedemptionStatus.Fulfilled;
             redemption.DecidedAt = now;
             redemption.DecidedBy = SystemActor;
-            redemption.History.Add(
-                new RedemptionStatusChange { Status = RedemptionStatus.Fulfilled, Actor = SystemActor, Message = "Voucher code issued", At = now });
-            events.Record(db, EventTypes.RedemptionFulfilled, RedemptionEventData.Of(redemption, participant), subject, plan.OnFulfilled);
+            await db.Redemptions.Where(r => r.Id == redemption.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.VoucherCode, redemption.VoucherCode).SetProperty(r => r.Status, RedemptionStatus.Fulfilled)
+                .SetProperty(r => r.DecidedAt, now).SetProperty(r => r.DecidedBy, SystemActor), cancellationToken);
+            await AddHistoryAsync(db, redemption,
+                new RedemptionStatusChange { Status = RedemptionStatus.Fulfilled, Actor = SystemActor, Message = "Voucher code issued", At = now },
+                cancellationToken);
+            await events.WriteAsync(db, EventTypes.RedemptionFulfilled, RedemptionEventData.Of(redemption, participant), subject, plan.OnFulfilled,
+                cancellationToken);
         }
 
-        db.Audit(actor, "redemption.requested", nameof(Redemption), redemption.Id, $"{reward.Name} for participant {participant.Id}");
+        await RowInsert.InsertAsync(db,
+            AuditLog.Entry(actor, "redemption.requested", nameof(Redemption), redemption.Id, $"{reward.Name} for participant {participant.Id}"),
+            cancellationToken);
         if (reward.Stock is not null || reward.Type == RewardType.VoucherCode)
+        {
             await lowStock.CheckAsync(db, reward.Id, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
         return new RedeemResult(redemption, Replayed: false, participant);
+    }
+
+    private static async Task AddHistoryAsync(
+        RewardPortalDbContext db, Redemption redemption, RedemptionStatusChange change, CancellationToken cancellationToken)
+    {
+        change.RedemptionId = redemption.Id;
+        await RowInsert.InsertAsync(db, change, cancellationToken);
+        if (!redemption.History.Contains(change))
+            redemption.History.Add(change);
     }
 
     /// <summary>
@@ -229,10 +252,17 @@ public sealed class RedemptionService(
         throw PortalException.Conflict("Voucher codes are in heavy demand right now; try again.", RedemptionErrors.VoucherPoolEmpty);
     }
 
+    // The reads every redemption makes before its write, compiled (CompiledQuery).
+    private static readonly CompiledQuery<Func<RewardPortalDbContext, long, CancellationToken, Task<Reward?>>> RewardById =
+        new(() => EF.CompileAsyncQuery((RewardPortalDbContext db, long id, CancellationToken _) => db.Rewards.AsNoTracking().FirstOrDefault(r => r.Id == id)));
+
+    private static readonly CompiledQuery<Func<RewardPortalDbContext, string, string, CancellationToken, Task<Redemption?>>> RedemptionByKey =
+        new(() => EF.CompileAsyncQuery((RewardPortalDbContext db, string scope, string key, CancellationToken _) =>
+            db.Redemptions.AsNoTracking().FirstOrDefault(r => r.IdempotencyScope == scope && r.IdempotencyKey == key)));
+
     private static async Task<Redemption?> FindReplayAsync(RewardPortalDbContext db, IdempotencyClaim claim, CancellationToken cancellationToken)
     {
-        var earlier = await db.Redemptions.AsNoTracking()
-            .FirstOrDefaultAsync(r => r.IdempotencyScope == claim.Scope && r.IdempotencyKey == claim.Key, cancellationToken);
+        var earlier = await RedemptionByKey.For(db)(db, claim.Scope, claim.Key, cancellationToken);
         if (earlier is not null && earlier.RequestHash != claim.RequestHash)
             throw PortalException.Invalid(
                 "This Idempotency-Key was already used for a different request.", "idempotencyKey", RedemptionErrors.IdempotencyKeyReused);

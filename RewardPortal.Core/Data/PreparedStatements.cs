@@ -1,0 +1,46 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+
+namespace RewardPortal.Core.Data;
+
+/// <summary>
+/// Commands kept prepared on one long-lived connection (the SQLite writer's), one per SQL text. Microsoft.Data.Sqlite
+/// prepares a command's statements again for every new command; on the writer, which runs every redemption in turn,
+/// SQLite's parser and code generator took as long as the statements themselves. Used by one caller at a time, as the
+/// connection is. (PostgreSQL needs none of this: Npgsql prepares repeated statements itself, <see cref="PostgresConnectionString"/>.)
+/// </summary>
+internal sealed class PreparedStatements : IDisposable
+{
+    private static readonly ConditionalWeakTable<DbConnection, PreparedStatements> ByConnection = new();
+    private readonly DbConnection connection;
+    private readonly Dictionary<string, DbCommand> commands = [];
+
+    private PreparedStatements(DbConnection connection) => this.connection = connection;
+
+    /// <summary>Keeps the commands made for <paramref name="connection"/> from now on, until disposed.</summary>
+    public static PreparedStatements KeepOn(DbConnection connection)
+    {
+        var statements = new PreparedStatements(connection);
+        ByConnection.AddOrUpdate(connection, statements);
+        return statements;
+    }
+
+    public static PreparedStatements? Of(DbConnection connection) => ByConnection.TryGetValue(connection, out var statements) ? statements : null;
+
+    /// <summary>The command for <paramref name="sql"/>, made by <paramref name="create"/> the first time, in <paramref name="transaction"/>.</summary>
+    public DbCommand Get(string sql, Func<DbConnection, DbCommand> create, DbTransaction? transaction)
+    {
+        if (!commands.TryGetValue(sql, out var command))
+            commands[sql] = command = create(connection);
+        command.Transaction = transaction;
+        return command;
+    }
+
+    public void Dispose()
+    {
+        ByConnection.Remove(connection);
+        foreach (var command in commands.Values)
+            command.Dispose();
+        commands.Clear();
+    }
+}
