@@ -20,7 +20,6 @@ namespace RewardPortal.Core.Data;
 public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> dbFactory, SqliteWriteGate gate) : IAsyncDisposable, IDisposable
 {
     private const int MaxBatch = 64;
-    private const string Savepoint = "unit";
     private readonly Channel<IQueued> queue = Channel.CreateUnbounded<IQueued>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock starting = new();
     private Task? writer;
@@ -123,18 +122,18 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
                     continue;
                 }
                 db.ChangeTracker.Clear();
-                await transaction.SaveAsync(Savepoint, CancellationToken.None);
+                await writerConnection.RunAsync("SAVEPOINT unit", transaction);
                 try
                 {
                     await piece.RunAsync(db);
-                    await transaction.ReleaseAsync(Savepoint, CancellationToken.None);
+                    await writerConnection.RunAsync("RELEASE unit", transaction);
                     saved.Add(piece);
                 }
                 catch (Exception e)
                 {
                     // If SQLite gave the whole transaction up (a full disk, say), this throws too: the batch fails below.
-                    await transaction.RollbackAsync(Savepoint, CancellationToken.None);
-                    await transaction.ReleaseAsync(Savepoint, CancellationToken.None);
+                    await writerConnection.RunAsync("ROLLBACK TO unit", transaction);
+                    await writerConnection.RunAsync("RELEASE unit", transaction);
                     failed.Add((piece, e));
                 }
             }
@@ -165,6 +164,14 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
         private readonly PreparedStatements statements = PreparedStatements.KeepOn(connection);
 
         public SqliteConnection Connection => connection;
+
+        /// <summary>A statement of the batch's own (its savepoints), kept prepared: SqliteTransaction.Save prepares one anew every time.</summary>
+        public Task RunAsync(string sql, SqliteTransaction transaction) => statements.Get(sql, c =>
+        {
+            var command = c.CreateCommand();
+            command.CommandText = sql;
+            return command;
+        }, transaction).ExecuteNonQueryAsync(CancellationToken.None);
 
         public static async Task<WriterConnection> OpenAsync(string connectionString)
         {
