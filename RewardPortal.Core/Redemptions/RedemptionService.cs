@@ -76,9 +76,18 @@ public sealed class RedemptionService(
             var planned = Stopwatch.GetTimestamp();
             metrics.RedemptionStep("plan.wait", Stopwatch.GetElapsedTime(asked, planned));
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            if (idempotency is not null && await FindReplayAsync(db, idempotency, cancellationToken) is { } earlier)
-                return new RedeemResult(earlier, Replayed: true);
-            plan = await PlanAsync(db, request, idempotency, cancellationToken);
+            // Opened once for all the reads, not once each.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                if (idempotency is not null && await FindReplayAsync(db, idempotency, cancellationToken) is { } earlier)
+                    return new RedeemResult(earlier, Replayed: true);
+                plan = await PlanAsync(db, request, idempotency, cancellationToken);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
             metrics.RedemptionStep("plan", Stopwatch.GetElapsedTime(planned));
         }
         finally
