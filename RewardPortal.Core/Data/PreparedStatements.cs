@@ -11,6 +11,7 @@ namespace RewardPortal.Core.Data;
 /// </summary>
 internal sealed class PreparedStatements : IDisposable
 {
+    internal const int MaxKept = 100;
     private static readonly ConditionalWeakTable<DbConnection, PreparedStatements> ByConnection = new();
     private readonly DbConnection connection;
     private readonly Dictionary<string, DbCommand> commands = [];
@@ -31,7 +32,12 @@ internal sealed class PreparedStatements : IDisposable
     public DbCommand Get(string sql, Func<DbConnection, DbCommand> create, DbTransaction? transaction)
     {
         if (!commands.TryGetValue(sql, out var command))
+        {
+            // A bound, in case a caller ever builds its text from values: the hot statements are a dozen.
+            if (commands.Count >= MaxKept)
+                DisposeCommands();
             commands[sql] = command = create(connection);
+        }
         command.Transaction = transaction;
         return command;
     }
@@ -39,6 +45,11 @@ internal sealed class PreparedStatements : IDisposable
     public void Dispose()
     {
         ByConnection.Remove(connection);
+        DisposeCommands();
+    }
+
+    private void DisposeCommands()
+    {
         foreach (var command in commands.Values)
             command.Dispose();
         commands.Clear();

@@ -96,6 +96,24 @@ public sealed class RowInsertTests
     }
 
     [Fact]
+    public async Task AConnectionKeepsABoundedNumberOfStatements()
+    {
+        using var database = new SqliteTestDatabase();
+        await using var db = database.CreateDbContext();
+        await db.Database.OpenConnectionAsync();
+        using var kept = PreparedStatements.KeepOn(db.Database.GetDbConnection());
+
+        var first = RawCommand.Create(db, "SELECT 0").Command;
+        for (var i = 1; i <= PreparedStatements.MaxKept; i++)
+        {
+            await using var select = RawCommand.Create(db, $"SELECT {i}");
+            Assert.Equal((long)i, await select.Command.ExecuteScalarAsync());
+        }
+
+        Assert.NotSame(first, RawCommand.Create(db, "SELECT 0").Command);
+    }
+
+    [Fact]
     public async Task TheDatabasesOwnValuesAreLeftToIt()
     {
         using var database = new SqliteTestDatabase();
