@@ -45,6 +45,7 @@ public static class CoreServiceCollectionExtensions
 
         services.AddDatabase(configuration, contentRoot);
         services.AddSingleton<SqliteWriteGate>();
+        services.AddSingleton<KeptReadContexts>();
         services.AddSingleton<WriteTransactions>();
         services.AddMail(contentRoot);
         services.AddScoped<DatabaseInitializer>();
@@ -109,7 +110,7 @@ public static class CoreServiceCollectionExtensions
             var dataFolder = Path.IsPathRooted(dataSource) ? Path.GetDirectoryName(dataSource)! : Path.Combine(contentRoot, "App_Data");
             services.AddMasterKey(configuration, contentRoot, dataFolder);
             services.AddPooledDbContextFactory<SqliteRewardPortalDbContext>((sp, o) => PlainSqliteConnection.Use(o.UseSqlite(sqlite))
-                .AddInterceptors(new SqliteBusyWaitInterceptor()).UseSecretProtection(sp.GetRequiredService<SecretCipher>()));
+                .AddInterceptors(new SqliteBusyWaitInterceptor(), new KeptCommandInterceptor()).UseSecretProtection(sp.GetRequiredService<SecretCipher>()));
             services.AddProviderContexts<SqliteRewardPortalDbContext>(options => new SqliteRewardPortalDbContext(options));
         }
     }

@@ -15,6 +15,9 @@ internal sealed class PreparedStatements : IDisposable
     private static readonly ConditionalWeakTable<DbConnection, PreparedStatements> ByConnection = new();
     private readonly DbConnection connection;
     private readonly Dictionary<string, DbCommand> commands = [];
+    private readonly Dictionary<string, Stack<DbCommand>> adopted = [];
+    private int adoptedCount;
+    private bool disposed;
 
     private PreparedStatements(DbConnection connection) => this.connection = connection;
 
@@ -42,10 +45,49 @@ internal sealed class PreparedStatements : IDisposable
         return command;
     }
 
+    /// <summary>
+    /// EF's command, exchanged for an idle kept one of the same text with its parameters (or kept itself, the first
+    /// time): <see cref="KeptCommandInterceptor"/>. A text run again while its reader is open gets a command of its own.
+    /// </summary>
+    public DbCommand Adopt(DbCommand fresh)
+    {
+        if (!disposed && adopted.TryGetValue(fresh.CommandText, out var idle) && idle.TryPop(out var kept))
+        {
+            adoptedCount--;
+            var parameters = fresh.Parameters.Cast<DbParameter>().ToArray();
+            fresh.Parameters.Clear();
+            kept.Parameters.Clear();
+            kept.Parameters.AddRange(parameters);
+            (kept.Transaction, kept.CommandTimeout) = (fresh.Transaction, fresh.CommandTimeout);
+            fresh.Dispose();
+            return new KeptCommand(kept, this);
+        }
+        return new KeptCommand(fresh, this);
+    }
+
+    /// <summary>A command of <see cref="Adopt"/> done with: kept for its text, or disposed past the bound.</summary>
+    internal void Return(DbCommand command)
+    {
+        command.Parameters.Clear();
+        if (disposed || adoptedCount >= MaxKept)
+        {
+            command.Dispose();
+            return;
+        }
+        if (!adopted.TryGetValue(command.CommandText, out var idle))
+            adopted[command.CommandText] = idle = new Stack<DbCommand>();
+        idle.Push(command);
+        adoptedCount++;
+    }
+
     public void Dispose()
     {
+        disposed = true;
         ByConnection.Remove(connection);
         DisposeCommands();
+        foreach (var command in adopted.Values.SelectMany(idle => idle))
+            command.Dispose();
+        adopted.Clear();
     }
 
     private void DisposeCommands()

@@ -23,8 +23,8 @@ namespace RewardPortal.Core.Redemptions;
 /// the database, so concurrent requests can neither overspend a balance, oversell stock, nor hand out a code twice.
 /// </summary>
 public sealed class RedemptionService(
-    IDbContextFactory<RewardPortalDbContext> dbFactory, WriteTransactions transactions, EventRecorder events, IDeliverySignal signal,
-    LowStockMonitor lowStock, PortalMetrics metrics, MoneyFormat money, TimeProvider clock, ILogger<RedemptionService> logger)
+    IDbContextFactory<RewardPortalDbContext> dbFactory, KeptReadContexts readContexts, WriteTransactions transactions, EventRecorder events,
+    IDeliverySignal signal, LowStockMonitor lowStock, PortalMetrics metrics, MoneyFormat money, TimeProvider clock, ILogger<RedemptionService> logger)
 {
     public const int MaxIdempotencyKeyLength = 200;
     private const string SystemActor = "system";
@@ -75,18 +75,27 @@ public sealed class RedemptionService(
         {
             var planned = Stopwatch.GetTimestamp();
             metrics.RedemptionStep("plan.wait", Stopwatch.GetElapsedTime(asked, planned));
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            // Opened once for all the reads, not once each.
-            await db.Database.OpenConnectionAsync(cancellationToken);
+            var db = await readContexts.TakeAsync(cancellationToken);
+            // A refusal leaves the context as good as it was; anything else and it is not kept.
+            var intact = false;
             try
             {
                 if (idempotency is not null && await FindReplayAsync(db, idempotency, cancellationToken) is { } earlier)
+                {
+                    intact = true;
                     return new RedeemResult(earlier, Replayed: true);
+                }
                 plan = await PlanAsync(db, request, idempotency, cancellationToken);
+                intact = true;
+            }
+            catch (PortalException)
+            {
+                intact = true;
+                throw;
             }
             finally
             {
-                await db.Database.CloseConnectionAsync();
+                await readContexts.ReturnAsync(db, failed: !intact);
             }
             metrics.RedemptionStep("plan", Stopwatch.GetElapsedTime(planned));
         }

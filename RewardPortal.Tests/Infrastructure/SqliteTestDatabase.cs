@@ -12,7 +12,7 @@ public sealed class SqliteTestDatabase : IDbContextFactory<RewardPortalDbContext
     public SqliteTestDatabase()
     {
         options = new DbContextOptionsBuilder<SqliteRewardPortalDbContext>()
-            .UseSqlite($"Data Source={Directory.File("test.db")};Default Timeout=60").Options;
+            .UseSqlite($"Data Source={Directory.File("test.db")};Default Timeout=60").AddInterceptors(new KeptCommandInterceptor()).Options;
         using var db = CreateDbContext();
         db.Database.Migrate();
     }

@@ -18,6 +18,7 @@ namespace RewardPortal.Tests.Redemptions;
 public sealed class RedemptionFixture : IDisposable
 {
     private readonly SqliteTestDatabase? sqlite;
+    private readonly KeptReadContexts readContexts;
 
     /// <summary>On a SQLite file of its own, or (given one) on another database such as PostgreSQL.</summary>
     public RedemptionFixture(IDbContextFactory<RewardPortalDbContext>? database = null)
@@ -25,7 +26,8 @@ public sealed class RedemptionFixture : IDisposable
         Database = database ?? (sqlite = new SqliteTestDatabase());
         var events = new EventRecorder(TimeProvider.System);
         var transactions = new WriteTransactions(Database, new SqliteWriteGate());
-        Redemptions = new RedemptionService(Database, transactions, events, Signal, new LowStockMonitor(TimeProvider.System),
+        readContexts = new KeptReadContexts(Database);
+        Redemptions = new RedemptionService(Database, readContexts, transactions, events, Signal, new LowStockMonitor(TimeProvider.System),
             new PortalMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             new MoneyFormat(Options.Create(new ProgramOptions())), TimeProvider.System, NullLogger<RedemptionService>.Instance);
         Decisions = new RedemptionDecisionService(transactions, events, Signal, TimeProvider.System, NullLogger<RedemptionDecisionService>.Instance);
@@ -45,7 +47,11 @@ public sealed class RedemptionFixture : IDisposable
     public RedemptionService Redemptions { get; }
     public RedemptionDecisionService Decisions { get; }
 
-    public void Dispose() => sqlite?.Dispose();
+    public void Dispose()
+    {
+        readContexts.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        sqlite?.Dispose();
+    }
 
     public sealed class CountingSignal : IDeliverySignal
     {
