@@ -20,18 +20,15 @@ public sealed class EventRecorder(TimeProvider clock)
 
     /// <summary>
     /// The notifications an event would go to, read ahead so that a hot write transaction does not have to: pass them
-    /// to <see cref="Record{TData}"/>. The subject's ids may be left out here; the reward and its type are what count.
+    /// to <see cref="WriteAsync{TData}"/>. The subject's ids may be left out here; the reward and its type are what count.
     /// </summary>
     public Task<List<Notification>> MatchAsync(RewardPortalDbContext db, string type, EventSubject subject, CancellationToken cancellationToken = default) =>
         NotificationMatching.MatchingNotificationsAsync(db, type, subject, cancellationToken);
 
-    /// <summary>Like <see cref="RecordAsync{TData}"/>, with the notifications matched beforehand by <see cref="MatchAsync"/>.</summary>
-    public OutboxEvent Record<TData>(RewardPortalDbContext db, string type, TData data, EventSubject subject, List<Notification> matching) =>
-        Add(db, type, data, subject, matching);
-
     /// <summary>
-    /// Like <see cref="Record{TData}"/>, but written at once through plain statements (<see cref="RowInsert"/>) rather than
-    /// left to SaveChanges: for the redemption's transaction, which on SQLite every other redemption waits behind.
+    /// Like <see cref="RecordAsync{TData}"/>, with the notifications matched beforehand by <see cref="MatchAsync"/>, and
+    /// written at once through plain statements (<see cref="RowInsert"/>) rather than left to SaveChanges: for the
+    /// redemption's transaction, which on SQLite every other redemption waits behind.
     /// </summary>
     public async Task<OutboxEvent> WriteAsync<TData>(RewardPortalDbContext db, string type, TData data, EventSubject subject,
         List<Notification> matching, CancellationToken cancellationToken)

@@ -1,7 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using RewardPortal.Core;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Participants;
 using RewardPortal.Tests.Infrastructure;
@@ -18,16 +16,7 @@ public sealed class KeptReadContextsTests : IAsyncDisposable
     private readonly SqliteTestDatabase database = new();
     private readonly ServiceProvider services;
 
-    public KeptReadContextsTests()
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:RewardPortal"] = $"Data Source={database.Directory.File("test.db")}",
-            ["Email:PickupDirectory"] = database.Directory.File("pickup"),
-        }).Build();
-        services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging()
-            .AddRewardPortalCore(configuration, database.Directory.Path).BuildServiceProvider();
-    }
+    public KeptReadContextsTests() => services = database.CoreServices();
 
     public async ValueTask DisposeAsync()
     {

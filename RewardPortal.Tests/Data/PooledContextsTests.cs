@@ -1,9 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using RewardPortal.Core;
 using RewardPortal.Core.Auditing;
 using RewardPortal.Core.Data;
 using RewardPortal.Core.Deliveries.Engine;
@@ -20,16 +18,7 @@ public sealed class PooledContextsTests : IAsyncDisposable
     private readonly SqliteTestDatabase database = new();
     private readonly ServiceProvider services;
 
-    public PooledContextsTests()
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:RewardPortal"] = $"Data Source={database.Directory.File("test.db")}",
-            ["Email:PickupDirectory"] = database.Directory.File("pickup"),
-        }).Build();
-        services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging()
-            .AddRewardPortalCore(configuration, database.Directory.Path).BuildServiceProvider();
-    }
+    public PooledContextsTests() => services = database.CoreServices();
 
     public async ValueTask DisposeAsync()
     {

@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using RewardPortal.Core;
 using RewardPortal.Core.Data;
 
 namespace RewardPortal.Tests.Infrastructure;
@@ -18,6 +21,18 @@ public sealed class SqliteTestDatabase : IDbContextFactory<RewardPortalDbContext
     }
 
     public RewardPortalDbContext CreateDbContext() => new SqliteRewardPortalDbContext(options);
+
+    /// <summary>Core's services as the app registers them (pooled contexts, the writer, ...), over this file.</summary>
+    public ServiceProvider CoreServices()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:RewardPortal"] = $"Data Source={Directory.File("test.db")}",
+            ["Email:PickupDirectory"] = Directory.File("pickup"),
+        }).Build();
+        return new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging()
+            .AddRewardPortalCore(configuration, Directory.Path).BuildServiceProvider();
+    }
 
     public void Dispose()
     {
