@@ -23,6 +23,16 @@ internal sealed partial class WebApp : IAsyncDisposable
     public Uri Address { get; }
     public string DatabaseFile { get; }
 
+    /// <summary>The CPU time the app's process has used so far (user and kernel, all threads).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<WebApp> StartAsync(string directory, IReadOnlyDictionary<string, string>? extraSettings = null)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
