@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using RewardPortal.Core.Campaigns;
 using RewardPortal.Core.Common;
 using RewardPortal.Core.Events;
 using RewardPortal.Core.Participants;
@@ -84,6 +85,13 @@ public sealed class CampaignRoutingTests : WebhookEngineTest
         await factory.RedeemThroughServiceAsync(outsider, open);
         await using var db = await factory.CreateDbContextAsync();
         Assert.Equal(0, await db.Redemptions.CountAsync(r => r.ParticipantId == outsider.Id && r.RewardId == restricted.Id));
+
+        // Once its only campaign has ended, the reward is gone for its members too, from the page and from a redemption.
+        await factory.Services.GetRequiredService<CampaignService>().UpdateAsync(
+            spring.Id, new CampaignInput(spring.Name, spring.Description, null, null, Active: false), CampaignScene.Actor);
+        Assert.Equal(["Sticker"], (await portal.CatalogueAsync(member.Id)).Select(i => i.Name));
+        refused = await Assert.ThrowsAsync<PortalException>(() => factory.RedeemThroughServiceAsync(member, restricted));
+        Assert.Equal(RedemptionErrors.RewardRestricted, refused.Code);
     }
 
     private async Task<List<long>> RedemptionsDeliveredToAsync(long notificationId)
