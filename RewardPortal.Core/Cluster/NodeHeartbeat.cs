@@ -75,6 +75,12 @@ public sealed class NodeHeartbeat(
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             await db.ClusterNodes.Where(n => n.Id == NodeId).ExecuteDeleteAsync(cancellationToken);
         }
+        catch (ObjectDisposedException)
+        {
+            // The removal outlasted StopBound and the host disposed the app's services under it: the stop, not a fault.
+            logger.LogInformation("Node {Node} did not remove its heartbeat: the app stopped first. It drops out of the list after {DeadAfter}.",
+                NodeId, options.Value.DeadAfter);
+        }
         catch (Exception e)
         {
             logger.LogWarning(e, "Node {Node} could not remove its heartbeat; it drops out of the list after {DeadAfter}.", NodeId, options.Value.DeadAfter);
