@@ -5,6 +5,11 @@ namespace RewardPortal.Bench;
 /// <summary>What a closed-loop HTTP run measured: requests per second and each request's latency (sorted, ms).</summary>
 internal sealed record HttpRun(double Rate, double[] Latencies, int Failures)
 {
+    /// <summary>Runs taken as one: their calls together over their time together.</summary>
+    public static HttpRun Combine(IReadOnlyCollection<HttpRun> runs) => new(
+        runs.Sum(r => r.Latencies.Length) / runs.Sum(r => r.Latencies.Length / r.Rate),
+        runs.SelectMany(r => r.Latencies).Order().ToArray(), runs.Sum(r => r.Failures));
+
     public string Figures => $"{Rate:N0}/s, mean {Latencies.Average():0.0} ms, p50 {LatencyRun.Percentile(Latencies, 0.5):0.0} ms, " +
         $"p99 {LatencyRun.Percentile(Latencies, 0.99):0.0} ms{(Failures > 0 ? $", {Failures} failed" : "")}";
 }

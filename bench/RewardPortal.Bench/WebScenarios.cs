@@ -39,25 +39,51 @@ internal static class WebScenarios
             { ("GET /api/v1/participants/{id}", 32, ReadParticipant), ("POST /api/v1/redemptions", 64, Redeem) })
         {
             using var client = HttpLoad.Client(app.Address, connections);
-            var (floor, floorCpu) = await MeasuredAsync(app, () => HttpLoad.RunAsync(client, connections, duration, Healthz));
-            var (run, runCpu) = await MeasuredAsync(app, () => HttpLoad.RunAsync(client, connections, duration, request));
-            Console.WriteLine($"| GET /healthz, {connections} connections | {floor.Figures}; {floorCpu} |");
-            Console.WriteLine($"| {name}, {connections} connections | {run.Figures}; {runCpu} |");
-            Console.WriteLine($"| {name} / healthz | {run.Rate / floor.Rate:0.000}x |");
+            // In alternating slices of about two seconds, so that both sides see the machine's load as it moves.
+            var slices = Math.Max(1, options.Seconds / 2);
+            var slice = duration / slices;
+            var (floor, run) = (new Measured(), new Measured());
+            for (var i = 0; i < slices; i++)
+            {
+                await floor.AddAsync(app, () => HttpLoad.RunAsync(client, connections, slice, Healthz));
+                await run.AddAsync(app, () => HttpLoad.RunAsync(client, connections, slice, request));
+            }
+            Console.WriteLine($"| GET /healthz, {connections} connections | {floor.Figures} |");
+            Console.WriteLine($"| {name}, {connections} connections | {run.Figures} |");
+            Console.WriteLine($"| {name} / healthz, {slices} alternating slices of each | {run.Run.Rate / floor.Run.Rate:0.000}x |");
         }
     }
 
-    // A run's figures and the CPU its calls took: steadier than the rate on a shared machine, and it shows whether the
-    // run was short of CPU or waiting on something else.
-    private static async Task<(HttpRun Run, string Cpu)> MeasuredAsync(WebApp app, Func<Task<HttpRun>> run)
+    /// <summary>
+    /// Runs' figures added up, with the CPU their calls took: steadier than the rate on a shared machine, and it shows
+    /// whether a run was short of CPU or waiting on something else.
+    /// </summary>
+    private sealed class Measured
     {
-        var (app0, bench0, machine0) = (app.ProcessorTime, Process.GetCurrentProcess().TotalProcessorTime, MachineBusyMs());
-        var result = await run();
-        var appMs = (app.ProcessorTime - app0).TotalMilliseconds;
-        var benchMs = (Process.GetCurrentProcess().TotalProcessorTime - bench0).TotalMilliseconds;
-        var restMs = MachineBusyMs() - machine0 - appMs - benchMs;
-        var calls = result.Latencies.Length;
-        return (result, $"CPU a call: app {appMs / calls:0.000} ms, bench {benchMs / calls:0.000} ms, rest of the machine {restMs / calls:0.000} ms");
+        private readonly List<HttpRun> runs = [];
+        private double appMs, benchMs, restMs;
+
+        public HttpRun Run => HttpRun.Combine(runs);
+
+        public string Figures
+        {
+            get
+            {
+                var run = Run;
+                var calls = run.Latencies.Length;
+                return $"{run.Figures}; CPU a call: app {appMs / calls:0.000} ms, bench {benchMs / calls:0.000} ms, "
+                    + $"rest of the machine {restMs / calls:0.000} ms";
+            }
+        }
+
+        public async Task AddAsync(WebApp app, Func<Task<HttpRun>> run)
+        {
+            var (app0, bench0, machine0) = (app.ProcessorTime, Process.GetCurrentProcess().TotalProcessorTime, MachineBusyMs());
+            runs.Add(await run());
+            var appSpent = (app.ProcessorTime - app0).TotalMilliseconds;
+            var benchSpent = (Process.GetCurrentProcess().TotalProcessorTime - bench0).TotalMilliseconds;
+            (appMs, benchMs, restMs) = (appMs + appSpent, benchMs + benchSpent, restMs + MachineBusyMs() - machine0 - appSpent - benchSpent);
+        }
     }
 
     // The whole machine's busy CPU time (ms) from /proc/stat: user, nice, system, irq and softirq, in 10 ms ticks.
