@@ -17,7 +17,7 @@ public sealed class CampaignAccessTests : IDisposable
         var forOne = db.Rewards.VisibleTo(db, 987_654_321).ToQueryString();
         var forAnother = db.Rewards.VisibleTo(db, 123_456_789).ToQueryString();
 
-        Assert.DoesNotContain("987654321", forOne.Split('\n').SkipWhile(l => l.StartsWith(".param", StringComparison.Ordinal)));
+        Assert.DoesNotContain("987654321", Sql(forOne), StringComparison.Ordinal);
         Assert.Contains("\"CampaignMembers\"", forOne);
         Assert.Equal(Sql(forOne), Sql(forAnother));
     }
