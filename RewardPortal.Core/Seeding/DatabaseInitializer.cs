@@ -26,6 +26,7 @@ public sealed class DatabaseInitializer(
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
+        await SqliteJournalMode.UseWalAsync(db, logger, cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         await ProtectPlaintextSecretsAsync(cancellationToken);
         foreach (var role in Roles.All)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RewardPortal.Core.ApiKeys;
+using RewardPortal.Core.Data;
 using RewardPortal.Core.Identity;
 using RewardPortal.Core.Seeding;
 using RewardPortal.Tests.Infrastructure;
@@ -79,4 +80,38 @@ public sealed class FirstRunTests
         var participant = await factory.ClientForAsync("ada@example.com", DemoSeeder.DemoPassword);
         Assert.Contains("Home", await participant.GetStringAsync("/portal"));
     }
+
+    [Fact]
+    public async Task TheDatabaseRunsInWalModeOnTheFileTheAppCreates()
+    {
+        using var factory = new PortalFactory();
+        _ = factory.Server;
+
+        await using var db = await factory.CreateDbContextAsync();
+        Assert.Equal("wal", await JournalModeAsync(db));
+    }
+
+    [Fact]
+    public async Task ADatabaseLeftInRollbackJournalModeIsPutInWalModeAtStart()
+    {
+        using var directory = new TempDirectory();
+        var file = directory.File("portal.db");
+        var options = new DbContextOptionsBuilder<SqliteRewardPortalDbContext>().UseSqlite($"Data Source={file}").Options;
+        await using (var old = new SqliteRewardPortalDbContext(options))
+        {
+            await old.Database.MigrateAsync();
+            await old.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = DELETE;");
+            Assert.Equal("delete", await JournalModeAsync(old));
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        using var factory = new PortalFactory(directory: directory);
+        _ = factory.Server;
+
+        await using var db = await factory.CreateDbContextAsync();
+        Assert.Equal("wal", await JournalModeAsync(db));
+    }
+
+    private static async Task<string> JournalModeAsync(RewardPortalDbContext db) =>
+        await db.Database.SqlQueryRaw<string>("SELECT journal_mode AS \"Value\" FROM pragma_journal_mode()").SingleAsync();
 }
