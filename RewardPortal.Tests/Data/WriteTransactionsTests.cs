@@ -57,6 +57,15 @@ public sealed class WriteTransactionsTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ThePiecesSavepointJournalsAreKeptInMemoryNotInATemporaryFile()
+    {
+        var tempStore = await transactions.RunAsync((db, ct) =>
+            db.Database.SqlQueryRaw<long>("SELECT temp_store AS \"Value\" FROM pragma_temp_store()").SingleAsync(ct), CancellationToken.None);
+
+        Assert.Equal(2, tempStore); // MEMORY
+    }
+
+    [Fact]
     public async Task WhatACallerReadsInsideSeesWhatEarlierPiecesOfTheSameBatchWrote()
     {
         // A piece reads through its own context on the shared connection: the rows of earlier, not yet committed pieces count.
