@@ -179,8 +179,9 @@ public sealed class WriteTransactions(IDbContextFactory<RewardPortalDbContext> d
             await connection.OpenAsync(CancellationToken.None);
             SqliteBusyWait.Apply(connection);
             // Each piece's savepoint keeps the pages it changes as they were, in a journal of its own that SQLite moves
-            // to a temporary file past 64 KiB: with batches of twenty redemptions, that file's writes were a sixth of
-            // the app's CPU (`bench api`, docs/benchmarks.md). In memory it is a few MiB at most (64 pieces a batch).
+            // to a temporary file past 64 KiB: with batches of twenty-odd redemptions, a file made, written and deleted
+            // per batch (its writes a sixth of the app's samples under perf, docs/benchmarks.md). In memory it is a few
+            // MiB at most (64 pieces a batch).
             await using (var pragma = connection.CreateCommand())
             {
                 pragma.CommandText = "PRAGMA temp_store = MEMORY;";
