@@ -66,6 +66,21 @@ public sealed class WriteTransactionsTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task TheWritersWalCheckpointsRunBesideItNotInItsCommits()
+    {
+        // About 1,500 pages into the WAL, past SQLite's thousand-page checkpoint.
+        var detail = new string('x', 8_000);
+        await Task.WhenAll(Enumerable.Range(0, 750).Select(i => Task.Run(() => transactions.RunAsync(async (db, ct) =>
+        {
+            db.Audit("test", $"probe.{i}", "Probe", null, detail);
+            return await db.SaveChangesAsync(ct);
+        }, CancellationToken.None))));
+
+        await Wait.UntilAsync(() => Task.FromResult(transactions.CheckpointsBeside > 0), TimeSpan.FromSeconds(20), "a checkpoint beside the writer");
+        Assert.Equal(750, (await ActionsAsync()).Count);
+    }
+
+    [Fact]
     public async Task WhatACallerReadsInsideSeesWhatEarlierPiecesOfTheSameBatchWrote()
     {
         // A piece reads through its own context on the shared connection: the rows of earlier, not yet committed pieces count.

@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using RewardPortal.Core.Data;
-using RewardPortal.Core.Deliveries.Engine.Sqlite;
 using RewardPortal.Tests.Infrastructure;
 
 namespace RewardPortal.Tests.Data;

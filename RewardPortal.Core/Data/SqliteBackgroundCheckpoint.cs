@@ -4,19 +4,21 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using SQLitePCL;
 
-namespace RewardPortal.Core.Deliveries.Engine.Sqlite;
+namespace RewardPortal.Core.Data;
 
 /// <summary>
-/// Takes the WAL checkpoints off a connection that must not stall. A checkpoint copies the WAL into the database file
-/// and waits for the disk twice; run by the committing connection, as SQLite's auto-checkpoint does every thousand
-/// pages, it held up the delivery engine's next turn for tens of milliseconds, long enough for its senders to run dry.
+/// Takes the WAL checkpoints off a connection that must not stall: the delivery engine's, and the writer that commits
+/// redemptions in groups (<see cref="WriteTransactions"/>). A checkpoint copies the WAL into the database file and waits
+/// for the disk twice; run by the committing connection, as SQLite's auto-checkpoint does every thousand pages, it held
+/// up the engine's next turn for tens of milliseconds, long enough for its senders to run dry, and every caller of the
+/// writer's batch with it.
 /// Here the connection's commits only report the WAL's size (a wal hook, which replaces its auto-checkpoint), and past
 /// the same thousand pages a task of its own runs a PASSIVE checkpoint on a second connection, which waits for no reader
 /// or writer. But the WAL only starts over from its beginning when a write begins with every frame copied, which a
 /// writer that never pauses never sees: past four thousand pages the commit checkpoints by itself after all, as SQLite
 /// would have, copying only what the task has not yet copied (busy while the task's checkpoint runs: the next commit
 /// tries again, so the bound is soft by a few commits). The connection must not go back to a pool with the hook
-/// on it: open it with Pooling=False.
+/// on it: dispose this first, which gives the connection SQLite's own auto-checkpoint back.
 /// </summary>
 internal sealed partial class SqliteBackgroundCheckpoint : IAsyncDisposable
 {
