@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using RewardPortal.Core;
 using RewardPortal.Core.Cluster;
@@ -57,7 +58,11 @@ internal sealed class Engine : IAsyncDisposable
         }
         var host = builder.Build();
         await using (var db = await host.Services.GetRequiredService<IDbContextFactory<RewardPortalDbContext>>().CreateDbContextAsync())
+        {
+            // As the app does at start: the file is made empty before EF sees it, so EF would leave it without WAL.
+            await SqliteJournalMode.UseWalAsync(db, NullLogger.Instance, CancellationToken.None);
             await db.Database.MigrateAsync();
+        }
         await host.StartAsync();
         return new Engine(host, connectionString, postgres is not null);
     }
