@@ -76,7 +76,8 @@ public sealed class WriteTransactionsTests : IAsyncDisposable
             return await db.SaveChangesAsync(ct);
         }, CancellationToken.None))));
 
-        await Wait.UntilAsync(() => Task.FromResult(transactions.CheckpointsBeside > 0), TimeSpan.FromSeconds(20), "a checkpoint beside the writer");
+        // Generous: early in a full run, with every test class starting at once, the checkpoint's task once waited past 20 s.
+        await Wait.UntilAsync(() => Task.FromResult(transactions.CheckpointsBeside > 0), TimeSpan.FromSeconds(60), "a checkpoint beside the writer");
         Assert.Equal(750, (await ActionsAsync()).Count);
     }
 
