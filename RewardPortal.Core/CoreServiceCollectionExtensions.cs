@@ -50,6 +50,7 @@ public static class CoreServiceCollectionExtensions
         services.AddMail(contentRoot);
         services.AddScoped<DatabaseInitializer>();
         services.AddScoped<DemoSeeder>();
+        services.AddSingleton<NotificationMatcherCache>();
         services.AddSingleton<EventRecorder>();
         services.AddNotificationEngine();
         services.TryAddSingleton<IDeliverySignal, NoDeliverySignal>();

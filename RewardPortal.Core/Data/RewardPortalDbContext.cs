@@ -42,6 +42,7 @@ public class RewardPortalDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<DailyFigures> DailyFigures => Set<DailyFigures>();
     public DbSet<DailyLatency> DailyLatency => Set<DailyLatency>();
     public DbSet<ClusterNode> ClusterNodes => Set<ClusterNode>();
+    public DbSet<ChangeCounter> ChangeCounters => Set<ChangeCounter>();
     /// <summary>Cookie and antiforgery keys, shared by every node that uses this database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -12,26 +12,29 @@ namespace RewardPortal.Core.Deliveries;
 /// The outbox: adds an event and one pending delivery per matching notification to the caller's context, so that they
 /// commit (or roll back) with the change they describe. After the commit, call <see cref="IDeliverySignal.DeliveriesWritten"/>.
 /// </summary>
-public sealed class EventRecorder(TimeProvider clock)
+public sealed class EventRecorder(TimeProvider clock, NotificationMatcherCache? matcherCache = null)
 {
+    private readonly NotificationMatcherCache matchers = matcherCache ?? new();
+
     public async Task<OutboxEvent> RecordAsync<TData>(
         RewardPortalDbContext db, string type, TData data, EventSubject subject, CancellationToken cancellationToken = default) =>
-        Add(db, type, data, subject, await NotificationMatching.MatchingNotificationsAsync(db, type, subject, cancellationToken));
+        Add(db, type, data, subject, (await matchers.CurrentAsync(db, cancellationToken)).Match(type, subject));
 
     /// <summary>
-    /// The notifications an event would go to, read ahead so that a hot write transaction does not have to: pass them
-    /// to <see cref="WriteAsync{TData}"/>. The subject's ids may be left out here; the reward and its type are what count.
+    /// What matches events to notifications, read ahead so that a hot write transaction does not have to: pass the
+    /// notifications it matches to <see cref="WriteAsync{TData}"/>. The subject's ids may be left out there; the reward
+    /// and its type are what count.
     /// </summary>
-    public Task<List<Notification>> MatchAsync(RewardPortalDbContext db, string type, EventSubject subject, CancellationToken cancellationToken = default) =>
-        NotificationMatching.MatchingNotificationsAsync(db, type, subject, cancellationToken);
+    public Task<NotificationMatcher> MatcherAsync(RewardPortalDbContext db, CancellationToken cancellationToken = default) =>
+        matchers.CurrentAsync(db, cancellationToken);
 
     /// <summary>
-    /// Like <see cref="RecordAsync{TData}"/>, with the notifications matched beforehand by <see cref="MatchAsync"/>, and
+    /// Like <see cref="RecordAsync{TData}"/>, with the notifications matched beforehand (<see cref="MatcherAsync"/>), and
     /// written at once through plain statements (<see cref="RowInsert"/>) rather than left to SaveChanges: for the
     /// redemption's transaction, which on SQLite every other redemption waits behind.
     /// </summary>
     public async Task<OutboxEvent> WriteAsync<TData>(RewardPortalDbContext db, string type, TData data, EventSubject subject,
-        List<Notification> matching, CancellationToken cancellationToken)
+        List<NotificationTarget> matching, CancellationToken cancellationToken)
     {
         var outboxEvent = NewEvent(type, data, subject);
         await RowInsert.InsertAsync(db, outboxEvent, cancellationToken);
@@ -51,17 +54,17 @@ public sealed class EventRecorder(TimeProvider clock)
     public async Task RecordAllAsync<TData>(RewardPortalDbContext db, string type, IEnumerable<(TData Data, EventSubject Subject)> events,
         CancellationToken cancellationToken = default)
     {
-        var matches = new Dictionary<(long?, RewardType?, long?), List<Notification>>();
+        var matches = new Dictionary<(long?, RewardType?, long?), List<NotificationTarget>>();
+        var matcher = await matchers.CurrentAsync(db, cancellationToken);
         foreach (var (data, subject) in events)
         {
             if (!matches.TryGetValue((subject.RewardId, subject.RewardType, subject.CampaignId), out var matching))
-                matches[(subject.RewardId, subject.RewardType, subject.CampaignId)] = matching =
-                    await NotificationMatching.MatchingNotificationsAsync(db, type, subject, cancellationToken);
+                matches[(subject.RewardId, subject.RewardType, subject.CampaignId)] = matching = matcher.Match(type, subject);
             Add(db, type, data, subject, matching);
         }
     }
 
-    private OutboxEvent Add<TData>(RewardPortalDbContext db, string type, TData data, EventSubject subject, List<Notification> matching)
+    private OutboxEvent Add<TData>(RewardPortalDbContext db, string type, TData data, EventSubject subject, List<NotificationTarget> matching)
     {
         var outboxEvent = NewEvent(type, data, subject);
         db.Events.Add(outboxEvent);
@@ -87,7 +90,7 @@ public sealed class EventRecorder(TimeProvider clock)
         TraceParent = TraceParentToKeep(),
     };
 
-    private static Delivery NewDelivery(Notification notification, DateTime now) => new()
+    private static Delivery NewDelivery(NotificationTarget notification, DateTime now) => new()
     {
         NotificationId = notification.Id,
         MessageId = NewMessageId(),

@@ -126,7 +126,8 @@ public sealed class RedemptionService(
 
     /// <summary>What a redemption needs, read before its write transaction, which on SQLite is one at a time: the less it does, the more go through.</summary>
     private sealed record RedemptionPlan(
-        Reward Reward, Participant Participant, IdempotencyClaim? Idempotency, List<Notification> OnRequested, List<Notification> OnFulfilled);
+        Reward Reward, Participant Participant, IdempotencyClaim? Idempotency, List<NotificationTarget> OnRequested,
+        List<NotificationTarget> OnFulfilled);
 
     /// <summary>A request's idempotency key, whose it is, and a hash of what it asked for.</summary>
     private sealed record IdempotencyClaim(string Scope, string Key, string RequestHash);
@@ -143,12 +144,14 @@ public sealed class RedemptionService(
             ?? throw PortalException.NotFound("The participant");
         if (participant.IsSuspended)
             throw Suspended();
-        if (!await CampaignAccess.IsVisibleAsync(db, reward.Id, participant.Id, cancellationToken))
+        // The matcher knows which rewards are limited to campaigns: for the rest (most), no query.
+        var matcher = await events.MatcherAsync(db, cancellationToken);
+        if (matcher.CampaignsOf(reward.Id).Count > 0 && !await CampaignAccess.IsVisibleAsync(db, reward.Id, participant.Id, cancellationToken))
             throw PortalException.Conflict($"{reward.Name} is only for participants of its campaigns, and this participant is in none of them.",
                 RedemptionErrors.RewardRestricted);
         var subject = new EventSubject(ParticipantId: participant.Id, RewardId: reward.Id, RewardType: reward.Type);
-        var onRequested = await events.MatchAsync(db, EventTypes.RedemptionRequested, subject, cancellationToken);
-        var onFulfilled = reward.Type == RewardType.VoucherCode ? await events.MatchAsync(db, EventTypes.RedemptionFulfilled, subject, cancellationToken) : [];
+        var onRequested = matcher.Match(EventTypes.RedemptionRequested, subject);
+        var onFulfilled = reward.Type == RewardType.VoucherCode ? matcher.Match(EventTypes.RedemptionFulfilled, subject) : [];
         return new RedemptionPlan(reward, participant, idempotency, onRequested, onFulfilled);
     }
 

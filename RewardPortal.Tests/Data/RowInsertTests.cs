@@ -26,8 +26,7 @@ public sealed class RowInsertTests
     [MemberData(nameof(Providers))]
     public async Task EachRowIsWrittenAsEfWritesIt(string provider)
     {
-        using var sqlite = provider == TestProviders.Sqlite ? new SqliteTestDatabase() : null;
-        IDbContextFactory<RewardPortalDbContext> database = sqlite ?? (IDbContextFactory<RewardPortalDbContext>)new PostgresTestDatabase(PostgresServer.Shared);
+        using var database = new ProviderTestDatabase(provider);
         await using var setup = await database.CreateDbContextAsync();
         var (participant, reward) = await setup.ParticipantAndRewardAsync(RewardType.VoucherCode, points: 100);
         var notification = await setup.NotificationAsync(NotificationChannel.Webhook);

@@ -18,7 +18,7 @@ namespace RewardPortal.Core.Notifications.Digests;
 /// </summary>
 public sealed class DigestJob(
     IDbContextFactory<RewardPortalDbContext> dbFactory, WriteTransactions writes, IOptions<ProgramOptions> program,
-    IDeliverySignal signal, TimeProvider clock, ILogger<DigestJob> logger)
+    IDeliverySignal signal, NotificationMatcherCache matchers, TimeProvider clock, ILogger<DigestJob> logger)
 {
     public const string RecurringJobId = "notification-digests";
     public const string Schedule = "*/5 * * * *";
@@ -53,7 +53,7 @@ public sealed class DigestJob(
     {
         List<DigestLine> lines;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-            lines = await LinesAsync(db, rule, period, zone, cancellationToken);
+            lines = await LinesAsync(db, rule, await matchers.CurrentAsync(db, cancellationToken), period, zone, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         try
         {
@@ -103,7 +103,7 @@ public sealed class DigestJob(
     /// redemption type, campaigns). Events it already emailed one by one (before it became a digest) are left out.
     /// </summary>
     private static async Task<List<DigestLine>> LinesAsync(
-        RewardPortalDbContext db, Notification rule, DigestPeriod period, TimeZoneInfo zone, CancellationToken cancellationToken)
+        RewardPortalDbContext db, Notification rule, NotificationMatcher matcher, DigestPeriod period, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         var types = rule.EventTypes.Where(EventTypes.IsRedemptionEvent).ToList();
         var events = await db.Events.AsNoTracking()
@@ -119,8 +119,7 @@ public sealed class DigestJob(
             if (!matches.TryGetValue(key, out var matching))
             {
                 var subject = new EventSubject(e.RedemptionId, e.ParticipantId, e.RewardId, e.RewardType, e.CampaignId);
-                var rules = await NotificationMatching.MatchingNotificationsAsync(db, e.Type, subject, cancellationToken, NotificationFrequency.Daily);
-                matches[key] = matching = rules.Any(n => n.Id == rule.Id);
+                matches[key] = matching = matcher.Match(e.Type, subject, NotificationFrequency.Daily).Any(n => n.Id == rule.Id);
             }
             if (!matching)
                 continue;

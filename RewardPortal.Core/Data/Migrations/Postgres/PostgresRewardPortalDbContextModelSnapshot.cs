@@ -488,6 +488,27 @@ namespace RewardPortal.Core.Data.Migrations.Postgres
                     b.ToTable("DailyLatency");
                 });
 
+            modelBuilder.Entity("RewardPortal.Core.Data.ChangeCounter", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ChangeCounters");
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "notification-matcher",
+                            Value = 0L
+                        });
+                });
+
             modelBuilder.Entity("RewardPortal.Core.Deliveries.Delivery", b =>
                 {
                     b.Property<long>("Id")

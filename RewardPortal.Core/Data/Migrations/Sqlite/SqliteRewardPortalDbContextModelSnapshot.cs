@@ -469,6 +469,27 @@ namespace RewardPortal.Core.Data.Migrations.Sqlite
                     b.ToTable("DailyLatency");
                 });
 
+            modelBuilder.Entity("RewardPortal.Core.Data.ChangeCounter", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ChangeCounters");
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "notification-matcher",
+                            Value = 0L
+                        });
+                });
+
             modelBuilder.Entity("RewardPortal.Core.Deliveries.Delivery", b =>
                 {
                     b.Property<long>("Id")
