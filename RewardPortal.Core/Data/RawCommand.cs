@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -30,6 +31,29 @@ internal sealed class RawCommand : IAsyncDisposable
         var command = create(connection);
         command.Transaction = transaction;
         return new RawCommand(command, kept: false);
+    }
+
+    /// <summary>
+    /// Reads the first row of a query, or default when there is none, on the context's connection (and transaction),
+    /// opened for the call if it is not open: for the hot reads where EF's materializing costs more than the row.
+    /// </summary>
+    public static async Task<T?> FirstRowAsync<T>(
+        RewardPortalDbContext db, string sql, string[] parameters, object?[] values, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var opened = db.Database.GetDbConnection().State != ConnectionState.Open;
+        if (opened)
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var query = Create(db, sql, parameters).With(values);
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? read(reader) : default;
+        }
+        finally
+        {
+            if (opened)
+                await db.Database.CloseConnectionAsync();
+        }
     }
 
     public RawCommand With(params object?[] values)

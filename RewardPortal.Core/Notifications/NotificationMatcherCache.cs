@@ -1,4 +1,3 @@
-using System.Data;
 using Microsoft.EntityFrameworkCore;
 using RewardPortal.Core.Data;
 
@@ -28,21 +27,6 @@ public sealed class NotificationMatcherCache
         return read;
     }
 
-    private static async Task<long?> ReadCounterAsync(RewardPortalDbContext db, CancellationToken cancellationToken)
-    {
-        var opened = db.Database.GetDbConnection().State != ConnectionState.Open;
-        if (opened)
-            await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var read = RawCommand.Create(db, ReadCounter);
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : null;
-        }
-        finally
-        {
-            if (opened)
-                await db.Database.CloseConnectionAsync();
-        }
-    }
+    private static Task<long?> ReadCounterAsync(RewardPortalDbContext db, CancellationToken cancellationToken) =>
+        RawCommand.FirstRowAsync(db, ReadCounter, [], [], reader => (long?)reader.GetInt64(0), cancellationToken);
 }

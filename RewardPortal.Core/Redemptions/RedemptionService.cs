@@ -277,17 +277,23 @@ public sealed class RedemptionService(
     private static readonly CompiledQuery<Func<RewardPortalDbContext, long, CancellationToken, Task<Reward?>>> RewardById =
         new(() => EF.CompileAsyncQuery((RewardPortalDbContext db, long id, CancellationToken _) => db.Rewards.AsNoTracking().FirstOrDefault(r => r.Id == id)));
 
-    private static readonly CompiledQuery<Func<RewardPortalDbContext, string, string, CancellationToken, Task<Redemption?>>> RedemptionByKey =
-        new(() => EF.CompileAsyncQuery((RewardPortalDbContext db, string scope, string key, CancellationToken _) =>
-            db.Redemptions.AsNoTracking().FirstOrDefault(r => r.IdempotencyScope == scope && r.IdempotencyKey == key)));
+    private static readonly CompiledQuery<Func<RewardPortalDbContext, long, CancellationToken, Task<Redemption>>> RedemptionById =
+        new(() => EF.CompileAsyncQuery((RewardPortalDbContext db, long id, CancellationToken _) => db.Redemptions.AsNoTracking().First(r => r.Id == id)));
+
+    // Almost every key is new: a plain look-up answers those, and EF reads the redemption only for a replay.
+    private const string KeyLookup =
+        """SELECT "Id", "RequestHash" FROM "Redemptions" WHERE "IdempotencyScope" = @scope AND "IdempotencyKey" = @key LIMIT 1""";
 
     private static async Task<Redemption?> FindReplayAsync(RewardPortalDbContext db, IdempotencyClaim claim, CancellationToken cancellationToken)
     {
-        var earlier = await RedemptionByKey.For(db)(db, claim.Scope, claim.Key, cancellationToken);
-        if (earlier is not null && earlier.RequestHash != claim.RequestHash)
+        var earlier = await RawCommand.FirstRowAsync(db, KeyLookup, ["@scope", "@key"], [claim.Scope, claim.Key],
+            reader => (Id: reader.GetInt64(0), RequestHash: reader.IsDBNull(1) ? null : reader.GetString(1)), cancellationToken);
+        if (earlier.Id == 0)
+            return null;
+        if (earlier.RequestHash != claim.RequestHash)
             throw PortalException.Invalid(
                 "This Idempotency-Key was already used for a different request.", "idempotencyKey", RedemptionErrors.IdempotencyKeyReused);
-        return earlier;
+        return await RedemptionById.For(db)(db, earlier.Id, cancellationToken);
     }
 
     private static string Hash(RedeemRequest request) =>
