@@ -4,7 +4,8 @@ namespace RewardPortal.Core.Notifications;
 /// Triggers that raise the <see cref="Counter"/> change counter on every change to the tables a notification is
 /// are read from (<see cref="NotificationMatcher"/>): its row, its webhook's rewards, its campaigns and the rewards'
 /// campaigns. They belong to the writing transaction, so the counter moves when the change commits, on every node.
-/// Run by the migration that adds them.
+/// Run by the migration that adds them. On SQLite a migration that rebuilds one of these tables drops its triggers with
+/// it (NotificationMatcherCacheTests then fails): such a migration must create them again.
 /// </summary>
 public static class NotificationMatcherTriggers
 {
