@@ -288,7 +288,7 @@ public sealed class RedemptionService(
     {
         var earlier = await RawCommand.FirstRowAsync(db, KeyLookup, ["@scope", "@key"], [claim.Scope, claim.Key],
             reader => (Id: reader.GetInt64(0), RequestHash: reader.IsDBNull(1) ? null : reader.GetString(1)), cancellationToken);
-        if (earlier.Id == 0)
+        if (earlier.Id == 0) // no row: ids start at 1
             return null;
         if (earlier.RequestHash != claim.RequestHash)
             throw PortalException.Invalid(
